@@ -1,0 +1,73 @@
+package dev.jdnn.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Loads oneDNN once per JVM: from jdnn's own native jar (extracted into the per-user cache), or from the
+ * library that the user names with the system property {@value #LIBRARY_PROPERTY} or the environment
+ * variable {@value #LIBRARY_ENV}. The generated bindings resolve every symbol through {@link #symbols()}.
+ */
+public final class NativeLoader {
+    public static final String LIBRARY_PROPERTY = "jdnn.library.path";
+    public static final String LIBRARY_ENV = "JDNN_LIBRARY_PATH";
+
+    private static SymbolLookup symbols;
+    private static List<Path> loaded;
+    private static NativeLoadException failure;
+
+    private NativeLoader() {}
+
+    /** The symbols of the loaded libraries; loads them on first use and checks oneDNN's version. */
+    public static synchronized SymbolLookup symbols() {
+        if (symbols != null) return symbols;
+        if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
+        try {
+            List<Path> paths = locate();
+            SymbolLookup lookup = null;
+            for (Path path : paths) {
+                SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
+                lookup = lookup == null ? library : library.or(lookup);
+            }
+            symbols = lookup;
+            loaded = List.copyOf(paths);
+            OneDnn.requireVersion3(paths.getLast());
+            return symbols;
+        } catch (NativeLoadException e) {
+            symbols = null;
+            failure = e;
+            throw e;
+        } catch (IllegalArgumentException e) {
+            failure = new NativeLoadException("cannot load oneDNN: " + e.getMessage(), e);
+            throw failure;
+        }
+    }
+
+    /** The files that were loaded, in load order (libdnnl last); loads them if needed. */
+    public static synchronized List<Path> loadedLibraries() {
+        symbols();
+        return loaded;
+    }
+
+    private static List<Path> locate() {
+        String override = System.getProperty(LIBRARY_PROPERTY);
+        String origin = "system property " + LIBRARY_PROPERTY;
+        if (override == null || override.isBlank()) {
+            override = System.getenv(LIBRARY_ENV);
+            origin = "environment variable " + LIBRARY_ENV;
+        }
+        if (override != null && !override.isBlank()) {
+            Path path = Path.of(override);
+            if (!Files.isRegularFile(path)) {
+                throw new NativeLoadException(origin + " names " + path + ", which is not a file;"
+                        + " it must name a oneDNN 3.x shared library such as libdnnl.so.3");
+            }
+            return List.of(path.toAbsolutePath());
+        }
+        String platform = Platform.current();
+        return new LibraryCache(LibraryCache.defaultRoot(), NativeLoader.class.getClassLoader()).extract(platform);
+    }
+}
