@@ -34,7 +34,12 @@ public final class NativeLoader {
             }
             symbols = lookup;
             loaded = List.copyOf(paths);
-            OneDnn.requireVersion3(paths.getLast());
+            try {
+                OneDnn.requireVersion3(paths.getLast());
+            } catch (UnsatisfiedLinkError e) {
+                throw new NativeLoadException(paths.getLast() + " is not a oneDNN library (" + e.getMessage()
+                        + "); jdnn requires oneDNN 3.x");
+            }
             return symbols;
         } catch (NativeLoadException e) {
             symbols = null;

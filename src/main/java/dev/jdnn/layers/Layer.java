@@ -1,0 +1,33 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A layer's configuration: immutable hyper-parameters, its output shape and its parameter needs. Compute
+ * happens in plans built by {@link #plan}, one per input descriptor and mode.
+ * <p>Shapes here are per sample (C x H x W for images, F for features): the batch dimension is added by
+ * the plan's input tensor.
+ */
+public interface Layer {
+    /** A short name for summaries and error messages, e.g. {@code conv2d(1->32, 3x3)}. */
+    String name();
+
+    /**
+     * The per-sample output shape for a per-sample input shape; throws IllegalArgumentException naming
+     * the layer, the expected and the actual shape when the input does not fit.
+     */
+    long[] outputShape(long[] inputShape);
+
+    /** The parameters this layer needs for a per-sample input shape (plain layouts), in a fixed order. */
+    default List<ParameterSpec> parameters(long[] inputShape) {
+        return List.of();
+    }
+
+    /**
+     * Compiles the layer for {@code input} (batch first, any layout).
+     * @param parameters storage for {@link #parameters}, in the same order
+     * @param needGradInput whether backward must compute the gradient with respect to the input
+     */
+    LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters, boolean needGradInput);
+}

@@ -1,0 +1,33 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.tensor.Tensor;
+
+/**
+ * A layer compiled for one input descriptor (batch size and layout) and one {@link Mode}: its primitives,
+ * reorders and buffers are created once, so {@link #forward()} and {@link #backward()} only execute.
+ * <p>The input tensor is fixed when the plan is built (its data may change between calls, not its
+ * memory object). The gradient contract mirrors the forward one: {@link #gradInput()} has the descriptor
+ * of the input, and the gradient bound with {@link #bindGradOutput} has the descriptor of {@link #output()}.
+ */
+public interface LayerPlan {
+    /** The output, allocated when the plan was built; valid after {@link #forward()}. */
+    Tensor output();
+
+    /** Computes {@link #output()} from the input the plan was built with. */
+    void forward();
+
+    /**
+     * The gradient with respect to the input, or null in inference plans and where the plan was built
+     * without it (the first layer of a network needs none).
+     */
+    Tensor gradInput();
+
+    /** Binds the gradient of the loss with respect to {@link #output()}; once, before the first backward. */
+    void bindGradOutput(Tensor gradOutput);
+
+    /**
+     * Computes {@link #gradInput()} (if any) and overwrites the gradients of the layer's parameters.
+     * Needs the forward of the same step to have run first.
+     */
+    void backward();
+}

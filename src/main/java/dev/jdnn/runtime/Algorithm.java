@@ -1,0 +1,32 @@
+package dev.jdnn.runtime;
+
+import static dev.jdnn.internal.ffi.dnnl_h.*;
+
+/** oneDNN algorithm kinds used by jdnn's layers. */
+public enum Algorithm {
+    CONVOLUTION_DIRECT(dnnl_convolution_direct),
+    POOLING_MAX(dnnl_pooling_max),
+    POOLING_AVG_EXCLUDE_PADDING(dnnl_pooling_avg_exclude_padding),
+    ELTWISE_LINEAR(dnnl_eltwise_linear),
+    ELTWISE_RELU(dnnl_eltwise_relu),
+    ELTWISE_LOGISTIC(dnnl_eltwise_logistic),
+    ELTWISE_TANH(dnnl_eltwise_tanh),
+    ELTWISE_ELU(dnnl_eltwise_elu),
+    ELTWISE_SOFT_RELU(dnnl_eltwise_soft_relu),
+    ELTWISE_SWISH(dnnl_eltwise_swish),
+    ELTWISE_RELU_USE_DST_FOR_BWD(dnnl_eltwise_relu_use_dst_for_bwd),
+    ELTWISE_LOGISTIC_USE_DST_FOR_BWD(dnnl_eltwise_logistic_use_dst_for_bwd),
+    ELTWISE_TANH_USE_DST_FOR_BWD(dnnl_eltwise_tanh_use_dst_for_bwd),
+    SOFTMAX_ACCURATE(dnnl_softmax_accurate),
+    SOFTMAX_LOG(dnnl_softmax_log);
+
+    private final int code;
+
+    Algorithm(int code) {
+        this.code = code;
+    }
+
+    int code() {
+        return code;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.jdnn.runtime;
+
+import static dev.jdnn.internal.ffi.dnnl_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** A oneDNN primitive descriptor: the implementation oneDNN chose, and the layouts it wants. */
+public final class PrimitiveDesc {
+    private final MemorySegment handle;
+    private final Arena owner;
+
+    PrimitiveDesc(MemorySegment handle, Arena owner) {
+        this.handle = handle;
+        this.owner = owner;
+    }
+
+    /** The descriptor of one of its memories (index 1 for the second weights, i.e. the bias), or null if absent. */
+    public MemoryDesc query(Query what, int index) {
+        MemorySegment md = dnnl_primitive_desc_query_md(handle, what.code(), index);
+        return md.equals(MemorySegment.NULL) ? null : MemoryDesc.copyOf(owner, md);
+    }
+
+    public MemoryDesc query(Query what) {
+        return query(what, 0);
+    }
+
+    /** The name of the implementation oneDNN picked, e.g. {@code brg_conv_fwd:avx512_core}. */
+    public String implementation() {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment slot = scratch.allocate(ValueLayout.ADDRESS);
+            Dnnl.check(dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, slot), "dnnl_primitive_desc_query");
+            return slot.get(ValueLayout.ADDRESS, 0).reinterpret(Integer.MAX_VALUE).getString(0);
+        }
+    }
+
+    MemorySegment handle() {
+        return handle;
+    }
+
+    Arena owner() {
+        return owner;
+    }
+}

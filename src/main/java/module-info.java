@@ -1,0 +1,16 @@
+/**
+ * jdnn: convolutional networks on the JVM, computed by oneDNN through the Foreign Function &amp; Memory API.
+ * The generated bindings ({@code dev.jdnn.internal.ffi}) and the command line are not exported.
+ */
+module dev.jdnn {
+    requires java.desktop;
+    requires jdk.management;
+    requires com.fasterxml.jackson.databind;
+    requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires org.knowm.xchart;
+
+    exports dev.jdnn.runtime;
+    exports dev.jdnn.tensor;
+    exports dev.jdnn.layers;
+}
