@@ -38,10 +38,10 @@ final class ConvolutionPlan implements LayerPlan {
     private final boolean needGradInput;
 
     private Tensor gradInput;
-    private Tensor diffSrc;
     private Step gradInputReorder;
     private Step gradOutputReorder;
     private Step backwardData;
+    private Step weightsForDataReorder;
     private Step backwardWeights;
     private Step diffWeightsReorder;
 
@@ -116,11 +116,13 @@ final class ConvolutionPlan implements LayerPlan {
                 .arg(Arg.DIFF_WEIGHTS, diffWeights).arg(Arg.DIFF_BIAS, diffBias).build();
         if (needGradInput) {
             MemoryDesc srcAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, input.dims());
-            PrimitiveDesc dataDesc = PrimitiveDescs.convolutionBackwardData(arena, srcAny, weights.desc(),
+            PrimitiveDesc dataDesc = PrimitiveDescs.convolutionBackwardData(arena, srcAny, any,
                     diffDst.desc(), strides, padBefore, padAfter, forwardDesc, new PrimitiveAttr(arena));
-            diffSrc = Step.inLayout(context, gradInput, dataDesc.query(Query.DIFF_SRC));
+            Tensor dataWeights = Step.inLayout(context, weights, dataDesc.query(Query.WEIGHTS));
+            weightsForDataReorder = Step.reorder(context, weights, dataWeights);
+            Tensor diffSrc = Step.inLayout(context, gradInput, dataDesc.query(Query.DIFF_SRC));
             gradInputReorder = Step.reorder(context, diffSrc, gradInput);
-            backwardData = Step.of(context, dataDesc).arg(Arg.DIFF_DST, diffDst).arg(Arg.WEIGHTS, weights)
+            backwardData = Step.of(context, dataDesc).arg(Arg.DIFF_DST, diffDst).arg(Arg.WEIGHTS, dataWeights)
                     .arg(Arg.DIFF_SRC, diffSrc).build();
         }
     }
@@ -130,6 +132,7 @@ final class ConvolutionPlan implements LayerPlan {
         if (backwardWeights == null) throw new IllegalStateException("bindGradOutput must be called before backward");
         if (gradOutputReorder != null) gradOutputReorder.run(context.stream());
         if (backwardData != null) {
+            if (weightsForDataReorder != null) weightsForDataReorder.run(context.stream());
             backwardData.run(context.stream());
             if (gradInputReorder != null) gradInputReorder.run(context.stream());
         }

@@ -1,0 +1,32 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Flattens C x H x W into C*H*W features. A view when the input is plain (no copy); a blocked input is
+ * reordered to plain first. Followed by a {@link Dense} inside a {@link Sequential}, it costs nothing.
+ */
+public record Flatten() implements Layer {
+    @Override
+    public String name() {
+        return "flatten";
+    }
+
+    @Override
+    public long[] outputShape(long[] inputShape) {
+        if (inputShape.length < 1) {
+            throw new IllegalArgumentException("flatten expects a per-sample input of at least one dim, got "
+                    + Arrays.toString(inputShape));
+        }
+        long n = 1;
+        for (long d : inputShape) n = Math.multiplyExact(n, d);
+        return new long[] {n};
+    }
+
+    @Override
+    public LayerPlan plan(PlanContext context, Tensor input, Mode mode, java.util.List<Parameter> parameters,
+                          boolean needGradInput) {
+        return new FlattenPlan(context, input, outputShape(Shapes.perSample(input.dims()))[0], mode, needGradInput);
+    }
+}
