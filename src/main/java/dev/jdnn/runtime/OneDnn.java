@@ -52,6 +52,9 @@ public final class OneDnn {
     }
 
     private static MemorySegment versionStruct() {
+        // Load (and version-check) before touching the binding of dnnl_version itself: the loader's check
+        // calls it, and must not run inside that binding's own class initialization.
+        NativeLoader.symbols();
         return dnnl_version().reinterpret(dnnl_version_t.sizeof());
     }
 }

@@ -1,0 +1,95 @@
+package dev.jdnn.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativeLoaderTest {
+    @Test
+    void loadsOneDnn313FromJdnnsOwnNativeResources() {
+        assertTrue(OneDnn.version().startsWith("3.13."), OneDnn.version());
+        Path cache = Path.of(System.getProperty("jdnn.cacheDir"));
+        List<Path> loaded = NativeLoader.loadedLibraries();
+        assertEquals(List.of("libgomp.so.1", "libdnnl.so.3"), loaded.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path path : loaded) assertTrue(path.startsWith(cache), path + " is not in the jdnn cache " + cache);
+        assertFalse(OneDnn.isa().isBlank());
+    }
+
+    @Test
+    void threadControlReachesOpenMp() {
+        int before = Threads.max();
+        try {
+            Threads.set(1);
+            assertEquals(1, Threads.max());
+        } finally {
+            Threads.set(before);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
+    }
+
+    @Test
+    void twoJvmsExtractingAtOnceBothLoad(@TempDir Path cache) throws Exception {
+        Process first = ChildJvm.start(cache, Map.of(), Map.of());
+        Process second = ChildJvm.start(cache, Map.of(), Map.of());
+        for (ChildJvm.Result result : List.of(ChildJvm.await(first), ChildJvm.await(second))) {
+            assertEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains("version=3.13."), result.output());
+        }
+        try (var files = Files.list(cache)) {
+            Path folder = files.findFirst().orElseThrow();
+            try (var inside = Files.list(folder)) {
+                assertTrue(inside.noneMatch(p -> p.toString().endsWith(".tmp")), "temporary files left in " + folder);
+            }
+        }
+    }
+
+    @Test
+    void corruptedCacheEntryIsReplaced(@TempDir Path cache) throws Exception {
+        assertEquals(0, ChildJvm.run(cache, Map.of(), Map.of()).exitCode());
+        Path library;
+        try (var files = Files.walk(cache)) {
+            library = files.filter(p -> p.getFileName().toString().equals("libdnnl.so.3")).findFirst().orElseThrow();
+        }
+        String good = LibraryCache.sha256(library);
+        Files.write(library, new byte[] {1, 2, 3});
+        ChildJvm.Result result = ChildJvm.run(cache, Map.of(), Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        assertEquals(good, LibraryCache.sha256(library), "the corrupt cache entry was not replaced");
+    }
+
+    @Test
+    void overrideNamingNoFileIsAClearError(@TempDir Path cache) throws Exception {
+        ChildJvm.Result result = ChildJvm.run(cache, Map.of(NativeLoader.LIBRARY_PROPERTY, "/nonexistent/libdnnl.so.3"), Map.of());
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("system property jdnn.library.path names /nonexistent/libdnnl.so.3"),
+                result.output());
+    }
+
+    @Test
+    void overrideNamingAnotherLibraryIsRefused(@TempDir Path cache) throws Exception {
+        Path notOneDnn = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libgomp.so.1");
+        ChildJvm.Result result = ChildJvm.run(cache, Map.of(), Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("oneDNN 3.x"),
+                result.output());
+    }
+
+    @Test
+    void overrideNamingAOneDnnIsUsed(@TempDir Path cache) throws Exception {
+        Path library = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libdnnl.so.3");
+        ChildJvm.Result result = ChildJvm.run(cache, Map.of(NativeLoader.LIBRARY_PROPERTY, library.toString()), Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("from=" + library), result.output());
+        try (var files = Files.list(cache)) {
+            assertEquals(0, files.count(), "an override must not extract anything");
+        }
+    }
+}
