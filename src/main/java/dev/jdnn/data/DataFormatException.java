@@ -1,0 +1,35 @@
+package dev.jdnn.data;
+
+import java.io.IOException;
+
+/**
+ * A data file or folder is malformed: its message starts with the source (a file, folder or resource name)
+ * followed by what is wrong with it. It is an {@link IOException} so that callers handle "cannot read" and
+ * "read but invalid" in one place.
+ */
+public final class DataFormatException extends IOException {
+    private final String source;
+    private final String problem;
+
+    public DataFormatException(String source, String problem) {
+        super(source + ": " + problem);
+        this.source = source;
+        this.problem = problem;
+    }
+
+    public DataFormatException(String source, String problem, Throwable cause) {
+        super(source + ": " + problem, cause);
+        this.source = source;
+        this.problem = problem;
+    }
+
+    /** The file, folder or resource that is malformed. */
+    public String source() {
+        return source;
+    }
+
+    /** What is wrong with it, without the source. */
+    public String problem() {
+        return problem;
+    }
+}
