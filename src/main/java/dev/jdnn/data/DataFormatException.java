@@ -1,6 +1,7 @@
 package dev.jdnn.data;
 
 import java.io.IOException;
+import java.io.Serial;
 
 /**
  * A data file or folder is malformed: its message starts with the source (a file, folder or resource name)
@@ -8,15 +9,20 @@ import java.io.IOException;
  * "read but invalid" in one place.
  */
 public final class DataFormatException extends IOException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
     private final String source;
     private final String problem;
 
+    /** A problem with {@code source}; the message is {@code source + ": " + problem}. */
     public DataFormatException(String source, String problem) {
         super(source + ": " + problem);
         this.source = source;
         this.problem = problem;
     }
 
+    /** A problem with {@code source} found through {@code cause}, such as a decoder's exception. */
     public DataFormatException(String source, String problem, Throwable cause) {
         super(source + ": " + problem, cause);
         this.source = source;

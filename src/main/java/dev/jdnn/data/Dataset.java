@@ -165,14 +165,17 @@ public final class Dataset {
         return count;
     }
 
+    /** Channels per image (1 gray, 3 RGB). */
     public int channels() {
         return storage.channels;
     }
 
+    /** Rows per image. */
     public int height() {
         return storage.height;
     }
 
+    /** Columns per image. */
     public int width() {
         return storage.width;
     }
@@ -182,6 +185,7 @@ public final class Dataset {
         return storage.imageSize();
     }
 
+    /** The number of classes: labels are in {@code 0..classCount()-1}. */
     public int classCount() {
         return storage.classNames.size();
     }

@@ -4,8 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -102,7 +100,6 @@ public final class IdxReader {
         int size = header.type().bytes();
         float[] values = new float[capacity];
         byte[] chunk = new byte[CHUNK_BYTES];
-        ByteBuffer bigEndian = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
         int done = 0;
         while (done < count) {
             int want = Math.min(count - done, CHUNK_BYTES / size);
@@ -115,7 +112,7 @@ public final class IdxReader {
                 // Grow by doubling, never past the claimed count: memory follows the data that really exists.
                 values = Arrays.copyOf(values, (int) Math.min(count, Math.max(2L * values.length, done + want)));
             }
-            header.type().convert(bigEndian, want, values, done);
+            header.type().convert(chunk, want, values, done);
             done += want;
         }
         return values;

@@ -1,7 +1,5 @@
 package dev.jdnn.data;
 
-import java.nio.ByteBuffer;
-
 /** The element types of the IDX format, with their type codes (third magic byte) and sizes. */
 public enum IdxType {
     UBYTE(0x08, 1),
@@ -47,16 +45,26 @@ public enum IdxType {
         return text.toString();
     }
 
-    /** Converts {@code count} big-endian elements of {@code src} to floats at {@code dst[dstOffset...]}. */
-    void convert(ByteBuffer src, int count, float[] dst, int dstOffset) {
-        // One loop per type, so that the type switch stays out of the per-element work.
+    /** Converts {@code count} big-endian elements at the start of {@code src} to floats at {@code dst[dstOffset...]}. */
+    void convert(byte[] src, int count, float[] dst, int dstOffset) {
+        // Plain byte arithmetic, one loop per type: fast even before the JIT's last tier, which matters for
+        // a single pass over 47 million pixels.
         switch (this) {
-            case UBYTE -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src.get(i) & 0xFF; }
-            case BYTE -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src.get(i); }
-            case SHORT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src.getShort(2 * i); }
-            case INT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src.getInt(4 * i); }
-            case FLOAT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src.getFloat(4 * i); }
-            case DOUBLE -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = (float) src.getDouble(8 * i); }
+            case UBYTE -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src[i] & 0xFF; }
+            case BYTE -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = src[i]; }
+            case SHORT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = (short) (src[2 * i] << 8 | src[2 * i + 1] & 0xFF); }
+            case INT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = int32(src, 4 * i); }
+            case FLOAT -> { for (int i = 0; i < count; i++) dst[dstOffset + i] = Float.intBitsToFloat(int32(src, 4 * i)); }
+            case DOUBLE -> {
+                for (int i = 0; i < count; i++) {
+                    long bits = (long) int32(src, 8 * i) << 32 | int32(src, 8 * i + 4) & 0xFFFF_FFFFL;
+                    dst[dstOffset + i] = (float) Double.longBitsToDouble(bits);
+                }
+            }
         }
+    }
+
+    private static int int32(byte[] src, int at) {
+        return src[at] << 24 | (src[at + 1] & 0xFF) << 16 | (src[at + 2] & 0xFF) << 8 | src[at + 3] & 0xFF;
     }
 }

@@ -202,6 +202,6 @@ class IdxReaderTest {
     }
 
     private static void assertTimeoutFast(Executable check) {
-        assertTimeoutPreemptively(Duration.ofSeconds(5), check);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), check);
     }
 }
