@@ -84,7 +84,7 @@ public final class IdxReader {
     private static void checkLength(IdxHeader header, long length, String source) throws DataFormatException {
         long available = length - header.headerBytes();
         if (available < header.dataBytes()) {
-            throw new DataFormatException(source, "truncated: header %s needs %d data bytes, the file has %d"
+            throw new DataFormatException(source, "truncated: header %s needs %d data bytes, the file has %d after the header"
                     .formatted(header, header.dataBytes(), available));
         }
         if (available > header.dataBytes()) {
