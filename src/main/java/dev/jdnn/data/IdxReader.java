@@ -1,0 +1,120 @@
+package dev.jdnn.data;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (the MNIST family's format), raw or gzip-compressed; compression is recognised by the gzip
+ * magic bytes 0x1F 0x8B, not by the file name. Every element type is converted to float.
+ *
+ * <p>A corrupt header cannot make the reader allocate what it claims: a raw file's claimed size is checked
+ * against the file's length first, and compressed data, whose length is unknown up front, is read into an
+ * array that grows only as data actually arrives.
+ */
+public final class IdxReader {
+    private static final int CHUNK_BYTES = 1 << 16;
+    /** The first allocation for compressed data of unknown length, in elements. */
+    private static final int INITIAL_ELEMENTS = 1 << 20;
+
+    private IdxReader() {}
+
+    /**
+     * Reads a whole IDX file.
+     *
+     * @throws DataFormatException if the file is not a valid IDX file (the message names the file and the
+     *     problem: magic, type code, dimensions, truncated or trailing data, corrupt compression)
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxArray read(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_BYTES)) {
+            boolean compressed = isGzip(in);
+            return read(compressed ? new GZIPInputStream(in, CHUNK_BYTES) : in, file.toString(),
+                    compressed ? -1 : Files.size(file));
+        }
+    }
+
+    /**
+     * Reads an IDX file from a stream to its end; does not close the stream.
+     *
+     * @param source the name used in error messages, e.g. a resource name
+     * @throws DataFormatException if the data is not a valid IDX file
+     * @throws IOException if the stream cannot be read
+     */
+    public static IdxArray read(InputStream stream, String source) throws IOException {
+        InputStream in = new BufferedInputStream(stream, CHUNK_BYTES);
+        return read(isGzip(in) ? new GZIPInputStream(in, CHUNK_BYTES) : in, source, -1);
+    }
+
+    private static boolean isGzip(InputStream in) throws IOException {
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        return first == 0x1F && second == 0x8B;
+    }
+
+    /** {@code length} is the total number of bytes if known, else -1. */
+    private static IdxArray read(InputStream in, String source, long length) throws IOException {
+        try {
+            IdxHeader header = IdxHeader.read(in, source);
+            int capacity = (int) Math.min(header.elementCount(), INITIAL_ELEMENTS);
+            if (length >= 0) {
+                checkLength(header, length, source);
+                capacity = (int) header.elementCount();
+            }
+            float[] values = readValues(in, header, capacity, source);
+            if (in.read() != -1) {
+                throw new DataFormatException(source, "trailing bytes after the %d elements of %s"
+                        .formatted(header.elementCount(), header));
+            }
+            return new IdxArray(header, values);
+        } catch (ZipException | EOFException e) {
+            // GZIPInputStream reports a cut or damaged stream this way.
+            throw new DataFormatException(source, "corrupt or truncated gzip data: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkLength(IdxHeader header, long length, String source) throws DataFormatException {
+        long available = length - header.headerBytes();
+        if (available < header.dataBytes()) {
+            throw new DataFormatException(source, "truncated: header %s needs %d data bytes, the file has %d after the header"
+                    .formatted(header, header.dataBytes(), available));
+        }
+        if (available > header.dataBytes()) {
+            throw new DataFormatException(source, "%d trailing bytes after the %d data bytes of %s"
+                    .formatted(available - header.dataBytes(), header.dataBytes(), header));
+        }
+    }
+
+    /** Reads the elements into an array of {@code capacity} elements at first, grown as data arrives. */
+    private static float[] readValues(InputStream in, IdxHeader header, int capacity, String source)
+            throws IOException {
+        int count = (int) header.elementCount();
+        int size = header.type().bytes();
+        float[] values = new float[capacity];
+        byte[] chunk = new byte[CHUNK_BYTES];
+        int done = 0;
+        while (done < count) {
+            int want = Math.min(count - done, CHUNK_BYTES / size);
+            int got = in.readNBytes(chunk, 0, want * size);
+            if (got < want * size) {
+                throw new DataFormatException(source, "truncated: header %s needs %d elements, the data ends after %d"
+                        .formatted(header, count, done + got / size));
+            }
+            if (done + want > values.length) {
+                // Grow by doubling, never past the claimed count: memory follows the data that really exists.
+                values = Arrays.copyOf(values, (int) Math.min(count, Math.max(2L * values.length, done + want)));
+            }
+            header.type().convert(chunk, want, values, done);
+            done += want;
+        }
+        return values;
+    }
+}
