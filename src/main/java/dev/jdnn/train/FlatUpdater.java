@@ -103,8 +103,8 @@ abstract class FlatUpdater implements Updater {
     private void requireSize(String what, MemorySegment segment) {
         Objects.requireNonNull(segment, what);
         if (segment.byteSize() != count * Float.BYTES) {
-            throw new IllegalArgumentException(owner + ": " + what + " holds " + segment.byteSize() + " bytes, expected "
-                    + count * Float.BYTES + " (" + count + " float32 parameters)");
+            throw new IllegalArgumentException(owner + ": " + what + " holds " + segment.byteSize()
+                    + " bytes, expected " + count * Float.BYTES + " (" + count + " float32 parameters)");
         }
     }
 }

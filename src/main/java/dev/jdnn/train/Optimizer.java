@@ -13,7 +13,8 @@ import java.util.Locale;
  * to the weight gradients before the step, so it never touches biases. {@link AdamW}'s decoupled weight decay is
  * part of its rule and is kept.
  */
-public sealed interface Optimizer permits Sgd, Momentum, RmsProp, Adam, AdaGrad, AdaDelta, AdaMax, AdamW, NAdam {
+public sealed interface Optimizer
+        permits Sgd, Momentum, RmsProp, Adam, AdaGrad, AdaDelta, AdaMax, AdamW, NAdam {
 
     /** The names {@link #byName} accepts, in the seed's order. */
     List<String> NAMES = List.of("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "adamax", "adamw", "nadam");
@@ -21,7 +22,7 @@ public sealed interface Optimizer permits Sgd, Momentum, RmsProp, Adam, AdaGrad,
     /** The step size. */
     double learningRate();
 
-    /** The same rule with another learning rate (for schedules); validated like the constructor. */
+    /** The same rule with another learning rate (e.g. from a command-line option); validated like the constructor. */
     Optimizer withLearningRate(double learningRate);
 
     /** The rule's name, one of {@link #NAMES}. */
