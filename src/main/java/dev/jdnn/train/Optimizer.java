@@ -17,12 +17,13 @@ public sealed interface Optimizer
         permits Sgd, Momentum, RmsProp, Adam, AdaGrad, AdaDelta, AdaMax, AdamW, NAdam {
 
     /** The names {@link #byName} accepts, in the seed's order. */
-    List<String> NAMES = List.of("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "adamax", "adamw", "nadam");
+    List<String> NAMES =
+            List.of("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "adamax", "adamw", "nadam");
 
     /** The step size. */
     double learningRate();
 
-    /** The same rule with another learning rate (e.g. from a command-line option); validated like the constructor. */
+    /** The same rule with another learning rate (e.g. from a command-line option), validated like a new one. */
     Optimizer withLearningRate(double learningRate);
 
     /** The rule's name, one of {@link #NAMES}. */
