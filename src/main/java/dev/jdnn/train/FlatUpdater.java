@@ -2,7 +2,6 @@ package dev.jdnn.train;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,7 +17,6 @@ import java.util.Objects;
  * the incubator module on every user's command line, which is not worth 0.2 ms of a training step.
  */
 abstract class FlatUpdater implements Updater {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     /** Floats per chunk: the four or five chunk arrays of a rule stay in the L2 cache. */
     private static final int CHUNK = 4096;
     /** Cache-line alignment keeps the state buffers friendly to vector loads. */
@@ -36,6 +34,10 @@ abstract class FlatUpdater implements Updater {
     final float[] gradChunk = new float[CHUNK];
     /** The current chunk of each state buffer, in the order of {@link #state()}, updated in place. */
     final float[][] stateChunk;
+    /** Segment views of the chunk arrays, made once so that the copies allocate nothing even before C2 runs. */
+    private final MemorySegment paramView = MemorySegment.ofArray(paramChunk);
+    private final MemorySegment gradView = MemorySegment.ofArray(gradChunk);
+    private final MemorySegment[] stateViews;
 
     FlatUpdater(String owner, long parameterCount, Arena arena, int stateBuffers) {
         Objects.requireNonNull(arena, "arena");
@@ -47,7 +49,9 @@ abstract class FlatUpdater implements Updater {
         long bytes = Math.multiplyExact(parameterCount, (long) Float.BYTES);
         this.buffers = new MemorySegment[stateBuffers];
         this.stateChunk = new float[stateBuffers][CHUNK];
+        this.stateViews = new MemorySegment[stateBuffers];
         for (int k = 0; k < stateBuffers; k++) {
+            stateViews[k] = MemorySegment.ofArray(stateChunk[k]);
             // A caller's own Arena need not zero its memory; every rule starts from zero state.
             buffers[k] = arena.allocate(bytes, ALIGNMENT).fill((byte) 0);
         }
@@ -63,15 +67,17 @@ abstract class FlatUpdater implements Updater {
         for (long start = 0; start < count; start += CHUNK) {
             int length = (int) Math.min(CHUNK, count - start);
             long offset = start * Float.BYTES;
-            MemorySegment.copy(params, FLOAT, offset, paramChunk, 0, length);
-            MemorySegment.copy(grads, FLOAT, offset, gradChunk, 0, length);
+            long bytes = (long) length * Float.BYTES;
+            // Byte copies keep the native order, which is also the order of a float[] on the heap.
+            MemorySegment.copy(params, offset, paramView, 0, bytes);
+            MemorySegment.copy(grads, offset, gradView, 0, bytes);
             for (int k = 0; k < buffers.length; k++) {
-                MemorySegment.copy(buffers[k], FLOAT, offset, stateChunk[k], 0, length);
+                MemorySegment.copy(buffers[k], offset, stateViews[k], 0, bytes);
             }
             update(length);
-            MemorySegment.copy(paramChunk, 0, params, FLOAT, offset, length);
+            MemorySegment.copy(paramView, 0, params, offset, bytes);
             for (int k = 0; k < buffers.length; k++) {
-                MemorySegment.copy(stateChunk[k], 0, buffers[k], FLOAT, offset, length);
+                MemorySegment.copy(stateViews[k], 0, buffers[k], offset, bytes);
             }
         }
     }
