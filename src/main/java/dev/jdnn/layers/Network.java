@@ -1,0 +1,114 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.runtime.CountingArena;
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.Stream;
+import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A layer graph bound to storage: the flat parameter block and one compiled plan per (batch size, mode),
+ * created on first use and reused. Owns all its native memory; {@link #close()} frees it, and any use
+ * after that is an IllegalStateException. Not thread-safe: one thread drives a network at a time.
+ */
+public final class Network implements AutoCloseable {
+    private final Layer root;
+    private final long[] inputShape;
+    private final long[] outputShape;
+    private final CountingArena arena = new CountingArena();
+    private final Stream stream;
+    private final ParameterBlock parameters;
+    private final Map<Key, Compiled> plans = new HashMap<>();
+    private boolean closed;
+
+    /** A compiled plan with its plain input tensor and, for training plans, its plain output gradient. */
+    public record Compiled(Tensor input, LayerPlan plan, Tensor gradOutput) {}
+
+    private record Key(long batch, Mode mode) {}
+
+    public Network(Layer root, long[] inputShape) {
+        this.root = root;
+        this.inputShape = inputShape.clone();
+        this.outputShape = root.outputShape(this.inputShape);
+        this.stream = new Stream(Engine.cpu(), arena);
+        this.parameters = new ParameterBlock(root.parameters(this.inputShape), arena);
+    }
+
+    public Layer root() {
+        return root;
+    }
+
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public long[] outputShape() {
+        return outputShape.clone();
+    }
+
+    public ParameterBlock parameters() {
+        requireOpen();
+        return parameters;
+    }
+
+    /** The plan for {@code batch} samples in {@code mode}, compiled on first request. */
+    public Compiled plan(long batch, Mode mode) {
+        requireOpen();
+        if (batch <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batch);
+        return plans.computeIfAbsent(new Key(batch, mode), key -> compile(key.batch(), key.mode()));
+    }
+
+    private Compiled compile(long batch, Mode mode) {
+        PlanContext context = new PlanContext(arena, Engine.cpu(), stream);
+        long[] dims = withBatch(batch, inputShape);
+        Tensor input = Tensor.plain(arena, DataType.F32, dims);
+        LayerPlan plan = root.plan(context, input, mode, parameters.parameters(), false);
+        Tensor gradOutput = null;
+        if (mode == Mode.TRAINING) {
+            gradOutput = Tensor.plain(arena, DataType.F32, plan.output().dims());
+            plan.bindGradOutput(gradOutput);
+        }
+        if (!plan.output().isPlain()) {
+            throw new IllegalStateException("the network's last layer must give a plain output, got "
+                    + Arrays.toString(plan.output().dims()) + " in a blocked layout");
+        }
+        return new Compiled(input, plan, gradOutput);
+    }
+
+    /** Waits for every submitted primitive; results are readable after this. */
+    public void synchronize() {
+        stream.waitAll();
+    }
+
+    private static long[] withBatch(long batch, long[] shape) {
+        long[] dims = new long[shape.length + 1];
+        dims[0] = batch;
+        System.arraycopy(shape, 0, dims, 1, shape.length);
+        return dims;
+    }
+
+    public List<ParameterSpec> parameterSpecs() {
+        return root.parameters(inputShape);
+    }
+
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("this network is closed");
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        plans.clear();
+        arena.close();
+    }
+}

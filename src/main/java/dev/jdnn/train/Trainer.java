@@ -1,0 +1,96 @@
+package dev.jdnn.train;
+
+import dev.jdnn.data.Batches;
+import dev.jdnn.data.Dataset;
+import dev.jdnn.layers.Mode;
+import dev.jdnn.layers.Network;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.random.RandomGenerator;
+
+/**
+ * The training loop: epochs of (optionally shuffled) mini-batches, forward, loss, backward, L2, one
+ * optimizer step over the flat parameter block; then validation, best-loss tracking and early stopping,
+ * which restores the weights of the best epoch.
+ */
+public final class Trainer {
+    private final Network network;
+    private final Loss loss;
+    private final Updater updater;
+    private final TrainingOptions options;
+    private final RandomGenerator shuffleRandom;
+    private final PrintStream out;
+
+    public Trainer(Network network, Loss loss, Updater updater, TrainingOptions options, RandomGenerator shuffleRandom,
+                   PrintStream out) {
+        this.network = network;
+        this.loss = loss;
+        this.updater = updater;
+        this.options = options;
+        this.shuffleRandom = shuffleRandom;
+        this.out = out;
+    }
+
+    /** Trains on {@code train}, validating on {@code valid} (may be null) after every epoch. */
+    public History fit(Dataset train, Dataset valid) {
+        int batchSize = Math.min(options.batchSize(), train.count());
+        int width = Math.toIntExact(network.outputShape()[0]);
+        Batches batches = train.batches(batchSize);
+        Targets targets = new Targets(loss, batchSize, width);
+        int[] labels = new int[batchSize];
+        MemorySegment labelSegment = MemorySegment.ofArray(new int[batchSize]);
+        EarlyStopping stopping = new EarlyStopping(options.patience());
+        BestWeights best = new BestWeights(network.parameters());
+        History history = new History();
+        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            long start = System.nanoTime();
+            if (options.shuffle()) batches.shuffle(shuffleRandom);
+            double lossSum = 0;
+            try (EpochProgress progress = EpochProgress.start(options.progress(), out, epoch, options.epochs(),
+                    train.count())) {
+                for (int b = 0; b < batches.count(); b++) {
+                    int n = batches.size(b);
+                    Network.Compiled plan = network.plan(n, Mode.TRAINING);
+                    batches.copy(b, plan.input().segment(), labelSegment);
+                    MemorySegment.copy(labelSegment, ValueLayout.JAVA_INT, 0, labels, 0, n);
+                    double batchLoss = step(plan, targets, labels, n);
+                    lossSum += batchLoss * n;
+                    progress.advance(n, lossSum, System.nanoTime() - start);
+                    if (options.verbose()) out.printf("epoch %d batch %d/%d loss %.5f%n", epoch, b + 1, batches.count(), batchLoss);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double validLoss = Double.NaN;
+            double validAccuracy = Double.NaN;
+            if (valid != null && valid.count() > 0) {
+                double[] result = Evaluator.lossAndAccuracy(network, Inputs.of(valid), valid.labels(), loss, batchSize);
+                validLoss = result[0];
+                validAccuracy = result[1];
+            }
+            boolean isBest = !Double.isNaN(validLoss) && stopping.record(validLoss);
+            if (isBest && options.earlyStopping()) best.save();
+            EpochStats stats = new EpochStats(epoch, lossSum / train.count(), validLoss, validAccuracy, seconds,
+                    train.count() / seconds);
+            history.add(stats, isBest);
+            EpochProgress.summary(options.progress(), out, stats);
+            if (options.earlyStopping() && !Double.isNaN(validLoss) && stopping.shouldStop()) {
+                best.restore();
+                history.stopEarly();
+                break;
+            }
+        }
+        return history;
+    }
+
+    private double step(Network.Compiled plan, Targets targets, int[] labels, int n) {
+        plan.plan().forward();
+        network.synchronize();
+        double value = targets.loss(plan.plan().output().segment(), labels, 0, n, plan.gradOutput().segment());
+        plan.plan().backward();
+        network.synchronize();
+        value += network.parameters().addL2(options.lambda());
+        updater.step(network.parameters().values(), network.parameters().grads());
+        return value;
+    }
+}
