@@ -51,6 +51,12 @@ public final class Network implements AutoCloseable {
         return outputShape.clone();
     }
 
+    /** The arena that owns the network's memory: what is allocated in it lives until {@link #close()}. */
+    public Arena arena() {
+        requireOpen();
+        return arena;
+    }
+
     public ParameterBlock parameters() {
         requireOpen();
         return parameters;

@@ -23,6 +23,13 @@ public class Sequential implements Layer {
         this("sequential", layers);
     }
 
+    /** The given layers without the nulls: how the blocks leave out their optional layers. */
+    protected static List<Layer> present(Layer... optional) {
+        List<Layer> layers = new ArrayList<>();
+        for (Layer layer : optional) if (layer != null) layers.add(layer);
+        return layers;
+    }
+
     public List<Layer> layers() {
         return layers;
     }

@@ -1,0 +1,74 @@
+package dev.jdnn;
+
+import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.BatchNorm1D;
+import dev.jdnn.layers.BatchNorm2D;
+import dev.jdnn.layers.ConvBlock2D;
+import dev.jdnn.layers.Convolution2D;
+import dev.jdnn.layers.Dense;
+import dev.jdnn.layers.DenseBlock;
+import dev.jdnn.layers.Dropout;
+import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.Layer;
+import dev.jdnn.layers.Padding;
+import dev.jdnn.layers.Pooling2D;
+import dev.jdnn.layers.Sequential;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The seed's network for a configuration and an input shape:
+ * ConvBlock2D per in-channel entry -> Flatten -> DenseBlock per consecutive pair of in-feature entries ->
+ * Dense(last in-feature -> out_features).
+ */
+final class Architecture {
+    private Architecture() {}
+
+    static Sequential build(SimpleCNNConfig c, long[] inputShape) {
+        if (inputShape.length != 3) {
+            throw new IllegalArgumentException("SimpleCNN takes images of shape [channels, height, width], got "
+                    + Arrays.toString(inputShape));
+        }
+        if (inputShape[0] != c.inChannels().getFirst()) {
+            throw new IllegalArgumentException("in_channels_list starts with " + c.inChannels().getFirst()
+                    + " but the images have " + inputShape[0] + " channels");
+        }
+        SplittableRandom dropoutSeeds = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
+        List<Layer> layers = new ArrayList<>();
+        List<Integer> channels = c.inChannels();
+        for (int i = 0; i < channels.size(); i++) {
+            int out = i + 1 < channels.size() ? channels.get(i + 1) : c.outChannels();
+            layers.add(new ConvBlock2D(
+                    new Convolution2D(channels.get(i), out, c.filterSize(), c.stride(), c.padding()),
+                    c.batchNorm() ? new BatchNorm2D(out, c.momentum(), BatchNorm2D.DEFAULT_EPSILON) : null,
+                    new Activation(c.activation()),
+                    c.pooling() ? new Pooling2D(c.poolFilterSize(), c.poolStride(), c.poolMode(), Padding.VALID) : null));
+        }
+        long[] convOutput = new Sequential(layers).outputShape(inputShape);
+        long flattened = product(convOutput);
+        if (flattened != c.inFeatures().getFirst()) {
+            throw new IllegalArgumentException("the conv blocks give " + Arrays.toString(convOutput) + " = "
+                    + flattened + " features for images of shape "
+                    + Arrays.toString(inputShape) + ", but in_features_list starts with " + c.inFeatures().getFirst());
+        }
+        layers.add(new Flatten());
+        List<Integer> features = c.inFeatures();
+        for (int i = 0; i + 1 < features.size(); i++) {
+            int out = features.get(i + 1);
+            layers.add(new DenseBlock(new Dense(features.get(i), out),
+                    c.batchNorm() ? new BatchNorm1D(out, c.momentum(), BatchNorm1D.DEFAULT_EPSILON) : null,
+                    new Activation(c.activation()),
+                    c.dropout() && c.dropoutRate() > 0 ? new Dropout(c.dropoutRate(), dropoutSeeds.nextLong()) : null));
+        }
+        layers.add(new Dense(features.getLast(), c.outFeatures()));
+        return new Sequential("SimpleCNN", layers);
+    }
+
+    private static long product(long[] dims) {
+        long n = 1;
+        for (long d : dims) n *= d;
+        return n;
+    }
+}
