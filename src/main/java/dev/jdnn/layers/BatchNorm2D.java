@@ -1,0 +1,27 @@
+package dev.jdnn.layers;
+
+/**
+ * Batch normalization of images (per-sample C x H x W): statistics per channel over the batch and the
+ * spatial positions. See {@link BatchNorm} for the computation and the parameters.
+ */
+public record BatchNorm2D(long channels, double momentum, double epsilon) implements BatchNorm {
+    public BatchNorm2D {
+        BatchNormPlan.validate("channels", channels, momentum, epsilon);
+    }
+
+    /** With the default momentum (0.9) and epsilon (1e-5). */
+    public BatchNorm2D(long channels) {
+        this(channels, DEFAULT_MOMENTUM, DEFAULT_EPSILON);
+    }
+
+    @Override
+    public String name() {
+        return "batchnorm2d(" + channels + ")";
+    }
+
+    @Override
+    public void requireInput(long[] in) {
+        Shapes.requireRank(name(), in, 3, "[" + channels + ", H, W]");
+        Shapes.requireChannels(name(), in, channels);
+    }
+}

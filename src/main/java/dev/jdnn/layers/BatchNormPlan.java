@@ -1,0 +1,182 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.runtime.Arg;
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.FormatTag;
+import dev.jdnn.runtime.Memory;
+import dev.jdnn.runtime.MemoryDesc;
+import dev.jdnn.runtime.PrimitiveAttr;
+import dev.jdnn.runtime.PrimitiveDesc;
+import dev.jdnn.runtime.PrimitiveDescs;
+import dev.jdnn.runtime.PropKind;
+import dev.jdnn.runtime.Query;
+import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Batch normalization on oneDNN for both {@link BatchNorm2D} and {@link BatchNorm1D} (oneDNN normalizes
+ * over every dim but the second, so N x C x H x W and N x C are the same primitive).
+ * <p>The primitive works in the input's own layout, blocked or plain, so src, dst and their gradients
+ * all share the input's descriptor and no reorder is ever needed for the data. Scale, shift and the
+ * statistics are plain per-channel vectors bound straight to the parameter storage.
+ * <p>Training: forward_training computes the batch mean and (biased) variance into {@link #mean} and
+ * {@link #variance}, which backward reads; the running averages are then updated in Java over those
+ * small vectors. Inference: forward_inference with global statistics reads the running averages.
+ */
+final class BatchNormPlan implements LayerPlan {
+    private final String layerName;
+    private final PlanContext context;
+    private final Mode mode;
+    private final float epsilon;
+    private final double momentum;
+    private final long channels;
+    /** Values per channel in one batch (N * H * W): the n of the unbiased variance n / (n - 1). */
+    private final long valuesPerChannel;
+    private final Tensor input;
+    private final Tensor output;
+    private final Tensor scale;
+    private final Tensor shift;
+    private final Parameter scaleParam;
+    private final Parameter shiftParam;
+    private final MemorySegment runningMean;
+    private final MemorySegment runningVariance;
+    private final MemoryDesc statsDesc;
+    private final PrimitiveDesc forwardDesc;
+    private final Step forward;
+    /** The batch statistics of the last training forward (training plans only): what backward needs. */
+    private final Tensor mean;
+    private final Tensor variance;
+    private final boolean needGradInput;
+
+    private Tensor gradInput;
+    private Step gradOutputReorder;
+    private Step backward;
+    private Step gradInputReorder;
+
+    BatchNormPlan(BatchNorm layer, PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
+                  boolean needGradInput) {
+        this.layerName = layer.name();
+        this.context = context;
+        this.mode = mode;
+        this.input = input;
+        this.epsilon = (float) layer.epsilon();
+        this.momentum = layer.momentum();
+        this.channels = layer.channels();
+        this.needGradInput = needGradInput && mode == Mode.TRAINING;
+        long[] dims = input.dims();
+        valuesPerChannel = input.elementCount() / dims[1];
+        if (mode == Mode.TRAINING && valuesPerChannel < 2) {
+            // PyTorch refuses this too: the batch variance of one value is 0 and its unbiased form undefined.
+            throw new IllegalArgumentException(layerName + " needs more than 1 value per channel to train, got input "
+                    + Arrays.toString(dims));
+        }
+        scaleParam = parameters.get(0);
+        shiftParam = parameters.get(1);
+        runningMean = parameters.get(2).value();
+        runningVariance = parameters.get(3).value();
+
+        Arena arena = context.arena();
+        statsDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, channels);
+        scale = vector(scaleParam.value());
+        shift = vector(shiftParam.value());
+        boolean training = mode == Mode.TRAINING;
+        PropKind prop = training ? PropKind.FORWARD_TRAINING : PropKind.FORWARD_INFERENCE;
+        forwardDesc = PrimitiveDescs.batchNormForward(arena, prop, input.desc(), input.desc(), epsilon, !training,
+                false, new PrimitiveAttr(arena));
+        output = Tensor.of(arena, forwardDesc.query(Query.DST));
+        mean = training ? Tensor.of(arena, statsDesc) : vector(runningMean);
+        variance = training ? Tensor.of(arena, statsDesc) : vector(runningVariance);
+        forward = Step.of(context, forwardDesc).arg(Arg.SRC, input).arg(Arg.DST, output).arg(Arg.SCALE, scale)
+                .arg(Arg.SHIFT, shift).arg(Arg.MEAN, mean).arg(Arg.VARIANCE, variance).build();
+        if (this.needGradInput) {
+            gradInput = Tensor.of(arena, input.desc());
+        }
+    }
+
+    /** Checks the hyper-parameters shared by both batch-norm layers. */
+    static void validate(String channelsName, long channels, double momentum, double epsilon) {
+        Shapes.requirePositive(channelsName, channels);
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
+        }
+        if (!(epsilon > 0 && Double.isFinite(epsilon))) {
+            throw new IllegalArgumentException("epsilon must be > 0 and finite, got " + epsilon);
+        }
+    }
+
+    private Tensor vector(MemorySegment storage) {
+        return Tensor.wrap(new Memory(statsDesc, context.engine(), context.arena(), storage));
+    }
+
+    @Override
+    public Tensor output() {
+        return output;
+    }
+
+    @Override
+    public void forward() {
+        forward.run(context.stream());
+        if (mode == Mode.TRAINING) {
+            context.stream().waitAll(); // the statistics are read from Java next
+            updateRunningStatistics();
+        }
+    }
+
+    /**
+     * running = momentum * running + (1 - momentum) * batch, with the unbiased batch variance for the
+     * running variance (PyTorch's convention) although the batch was normalized with the biased one.
+     */
+    private void updateRunningStatistics() {
+        MemorySegment batchMean = mean.segment();
+        MemorySegment batchVariance = variance.segment();
+        double unbias = valuesPerChannel / (valuesPerChannel - 1.0);
+        double keep = momentum;
+        double take = 1 - momentum;
+        for (long c = 0; c < channels; c++) {
+            float m = runningMean.getAtIndex(ValueLayout.JAVA_FLOAT, c);
+            float v = runningVariance.getAtIndex(ValueLayout.JAVA_FLOAT, c);
+            runningMean.setAtIndex(ValueLayout.JAVA_FLOAT, c,
+                    (float) (keep * m + take * batchMean.getAtIndex(ValueLayout.JAVA_FLOAT, c)));
+            runningVariance.setAtIndex(ValueLayout.JAVA_FLOAT, c,
+                    (float) (keep * v + take * unbias * batchVariance.getAtIndex(ValueLayout.JAVA_FLOAT, c)));
+        }
+    }
+
+    @Override
+    public Tensor gradInput() {
+        return gradInput;
+    }
+
+    @Override
+    public void bindGradOutput(Tensor gradOutput) {
+        if (mode != Mode.TRAINING) {
+            throw new IllegalStateException(layerName + " was planned for inference and has no backward");
+        }
+        if (backward != null) throw new IllegalStateException("gradient output is already bound");
+        Arena arena = context.arena();
+        PrimitiveDesc backwardDesc = PrimitiveDescs.batchNormBackward(arena, input.desc(), output.desc(),
+                input.desc(), epsilon, false, forwardDesc, new PrimitiveAttr(arena));
+        Tensor diffDst = Step.inLayout(context, gradOutput, backwardDesc.query(Query.DIFF_DST));
+        gradOutputReorder = Step.reorder(context, gradOutput, diffDst);
+        // oneDNN's backward always computes diff_src; without a gradInput it goes to a private buffer.
+        Tensor diffSrc = needGradInput ? Step.inLayout(context, gradInput, backwardDesc.query(Query.DIFF_SRC))
+                : Tensor.of(arena, backwardDesc.query(Query.DIFF_SRC));
+        if (needGradInput) gradInputReorder = Step.reorder(context, diffSrc, gradInput);
+        backward = Step.of(context, backwardDesc).arg(Arg.SRC, input).arg(Arg.MEAN, mean)
+                .arg(Arg.VARIANCE, variance).arg(Arg.DIFF_DST, diffDst).arg(Arg.SCALE, scale)
+                .arg(Arg.DIFF_SRC, diffSrc).arg(Arg.DIFF_SCALE, vector(scaleParam.grad()))
+                .arg(Arg.DIFF_SHIFT, vector(shiftParam.grad())).build();
+    }
+
+    @Override
+    public void backward() {
+        if (backward == null) throw new IllegalStateException("bindGradOutput must be called before backward");
+        if (gradOutputReorder != null) gradOutputReorder.run(context.stream());
+        backward.run(context.stream());
+        if (gradInputReorder != null) gradInputReorder.run(context.stream());
+    }
+}
