@@ -1,0 +1,18 @@
+package dev.jdnn.layers;
+
+import java.util.Locale;
+
+/** What a pooling window computes: its maximum, or the mean of the inputs it covers (padding excluded). */
+public enum PoolMode {
+    MAX,
+    AVG;
+
+    /** Parses 'max' or 'avg' (any case). */
+    public static PoolMode of(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "max" -> MAX;
+            case "avg" -> AVG;
+            default -> throw new IllegalArgumentException("pool mode must be 'max' or 'avg', got '" + name + "'");
+        };
+    }
+}

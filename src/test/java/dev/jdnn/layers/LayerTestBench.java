@@ -1,0 +1,186 @@
+package dev.jdnn.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jdnn.runtime.CountingArena;
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.Stream;
+import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+/**
+ * Runs one layer (or a Sequential) the way a model does, with plain Java arrays at the edges: a plain
+ * input, a flat parameter block, the output reordered to plain for reading, and a gradient of the output
+ * handed over in the output's own descriptor (as the next layer would give it).
+ */
+final class LayerTestBench implements AutoCloseable {
+    final Arena arena = new CountingArena();
+    final PlanContext context = new PlanContext(arena, Engine.cpu(), new Stream(Engine.cpu(), arena));
+    final Tensor input;
+    final ParameterBlock parameters;
+    final LayerPlan plan;
+    private final Tensor plainOutput;
+    private final Step outputToPlain;
+    private Tensor plainGradOutput;
+    private Step gradOutputToLayout;
+    private Tensor plainGradInput;
+    private Step gradInputToPlain;
+
+    LayerTestBench(Layer layer, Mode mode, boolean needGradInput, long... inputDims) {
+        input = Tensor.plain(arena, DataType.F32, inputDims);
+        parameters = new ParameterBlock(layer.parameters(Shapes.perSample(inputDims)), arena);
+        plan = layer.plan(context, input, mode, parameters.parameters(), needGradInput);
+        plainOutput = Tensor.plain(arena, DataType.F32, plan.output().dims());
+        outputToPlain = Step.reorder(context, plan.output(), plainOutput);
+    }
+
+    static LayerTestBench training(Layer layer, long... inputDims) {
+        return new LayerTestBench(layer, Mode.TRAINING, true, inputDims);
+    }
+
+    void setParameter(int index, float[] values) {
+        MemorySegment.copy(values, 0, parameters.parameters().get(index).value(), ValueLayout.JAVA_FLOAT, 0,
+                values.length);
+    }
+
+    float[] grad(int index) {
+        return parameters.parameters().get(index).grad().toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    List<Parameter> parameterList() {
+        return parameters.parameters();
+    }
+
+    /** Runs forward on {@code x} (plain, batch first) and returns the output in plain order. */
+    float[] forward(float[] x) {
+        input.copyFrom(x);
+        plan.forward();
+        return plainOutput();
+    }
+
+    float[] plainOutput() {
+        if (outputToPlain == null) return plan.output().toArray();
+        outputToPlain.run(context.stream());
+        return plainOutput.toArray();
+    }
+
+    /**
+     * Runs backward for a plain gradient of the output (binding it on the first call) and returns the
+     * gradient of the input in plain order, or null when the plan computes none.
+     */
+    float[] backward(float[] gradOutput) {
+        if (plainGradOutput == null) {
+            plainGradOutput = Tensor.plain(arena, DataType.F32, plan.output().dims());
+            Tensor inOutputLayout = Step.inLayout(context, plainGradOutput, plan.output().desc());
+            gradOutputToLayout = Step.reorder(context, plainGradOutput, inOutputLayout);
+            plan.bindGradOutput(inOutputLayout);
+            if (plan.gradInput() != null) {
+                plainGradInput = Tensor.plain(arena, DataType.F32, input.dims());
+                gradInputToPlain = Step.reorder(context, plan.gradInput(), plainGradInput);
+            }
+        }
+        plainGradOutput.copyFrom(gradOutput);
+        if (gradOutputToLayout != null) gradOutputToLayout.run(context.stream());
+        plan.backward();
+        if (plan.gradInput() == null) return null;
+        if (gradInputToPlain == null) return plan.gradInput().toArray();
+        gradInputToPlain.run(context.stream());
+        return plainGradInput.toArray();
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    /** Uniform values in [-1, 1). */
+    static float[] random(Random random, long count) {
+        float[] values = new float[Math.toIntExact(count)];
+        for (int i = 0; i < values.length; i++) values[i] = random.nextFloat() * 2 - 1;
+        return values;
+    }
+
+    /**
+     * Distinct values spaced {@code gap} apart in random order, so no two inputs of a max-pooling window tie
+     * and finite differences with steps below gap / 2 never change which input is the maximum.
+     */
+    static float[] distinct(Random random, long count, float gap) {
+        float[] values = new float[Math.toIntExact(count)];
+        for (int i = 0; i < values.length; i++) values[i] = (i - values.length / 2) * gap;
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            float t = values[i];
+            values[i] = values[j];
+            values[j] = t;
+        }
+        return values;
+    }
+
+    static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = values[i];
+        return out;
+    }
+
+    /** The scalar the gradient checks differentiate: L = sum(output * r). */
+    static double dot(double[] output, float[] r) {
+        double sum = 0;
+        for (int i = 0; i < output.length; i++) sum += output[i] * r[i];
+        return sum;
+    }
+
+    /**
+     * Central finite differences of L = sum(f(x) * r) with respect to every element of x, in double, where
+     * f is a naive reference of the layer; x is restored afterwards.
+     */
+    static double[] finiteDifferences(Function<double[], double[]> f, double[] x, float[] r,
+                                      double h) {
+        double[] grad = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double saved = x[i];
+            x[i] = saved + h;
+            double plus = dot(f.apply(x), r);
+            x[i] = saved - h;
+            double minus = dot(f.apply(x), r);
+            x[i] = saved;
+            grad[i] = (plus - minus) / (2 * h);
+        }
+        return grad;
+    }
+
+    /**
+     * Fails unless every |expected - actual| is at most tolerance * max(1, max |expected|), naming the
+     * largest difference and where it is.
+     */
+    static void assertClose(double[] expected, float[] actual, double tolerance, String what) {
+        assertNotNull(actual, what + " is null");
+        assertEquals(expected.length, actual.length, what + ": element count");
+        double scale = 1;
+        for (double e : expected) scale = Math.max(scale, Math.abs(e));
+        double worst = 0;
+        int at = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]);
+            if (!(d <= worst)) {
+                worst = d;
+                at = i;
+            }
+        }
+        if (!(worst <= tolerance * scale)) {
+            fail(what + ": largest difference " + worst + " at index " + at
+                    + " (expected " + expected[at] + ", got " + actual[at] + "), allowed " + tolerance * scale);
+        }
+    }
+
+    static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        assertClose(toDouble(expected), actual, tolerance, what);
+    }
+}
