@@ -129,7 +129,7 @@ final class Declarations implements TypeScope, ConstantExpression.Names {
         for (JsonNode constant : node.path("inner")) {
             if (!constant.path("kind").asText().equals("EnumConstantDecl")) continue;
             IntValue.Type type = valueType(constant.path("type").path("qualType").asText());
-            JsonNode explicit = constant.path("inner").path(0).path("value");
+            JsonNode explicit = initializerValue(constant);
             IntValue value = explicit.isMissingNode()
                     ? next.convert(type)
                     : IntValue.of(new BigInteger(explicit.asText()).longValue(), type);
@@ -143,6 +143,17 @@ final class Declarations implements TypeScope, ConstantExpression.Names {
         if (!fixed.isEmpty()) wide = integerType(fixed).map(t -> t.width() == 64).orElse(false);
         String name = nameOf(node);
         if (!name.isEmpty()) enumStorage.put(name, wide ? CType.Scalar.LONG : CType.Scalar.INT);
+    }
+
+    /**
+     * The value clang folded an enum constant's initializer to, or a missing node when it has none. An
+     * initializer of another type than the constant's (e.g. {@code 0x4U} in an int enum) sits under an
+     * implicit cast, which carries no value itself.
+     */
+    private static JsonNode initializerValue(JsonNode constant) {
+        JsonNode node = constant.path("inner").path(0);
+        while (node.path("kind").asText().equals("ImplicitCastExpr")) node = node.path("inner").path(0);
+        return node.path("value");
     }
 
     private IntValue.Type valueType(String spelled) {

@@ -26,6 +26,20 @@ class GeneratedBindingsSmokeTest {
         assertEquals(dnnl_h.dnnl_invalid_arguments, dnnl_h.dnnl_set_verbose(-7), "dnnl_set_verbose(-7)");
     }
 
+    /**
+     * Regression: enum constants initialized with unsigned literals (0x4U in an int enum) sit under an
+     * implicit cast in clang's AST and were once numbered sequentially instead (dnnl_use_shift was 3).
+     */
+    @Test
+    void enumConstantsWithUnsignedInitializersKeepTheirValues() {
+        assertEquals(0x1, dnnl_h.dnnl_use_global_stats, "dnnl_use_global_stats");
+        assertEquals(0x2, dnnl_h.dnnl_use_scale, "dnnl_use_scale");
+        assertEquals(0x4, dnnl_h.dnnl_use_shift, "dnnl_use_shift");
+        assertEquals(0x8, dnnl_h.dnnl_fuse_norm_relu, "dnnl_fuse_norm_relu");
+        assertEquals(0x1, dnnl_h.dnnl_stream_in_order, "dnnl_stream_in_order");
+        assertEquals(0x2, dnnl_h.dnnl_stream_out_of_order, "dnnl_stream_out_of_order");
+    }
+
     @Test
     void openMpThreadCountRoundTrips() {
         int before = omp_h.omp_get_max_threads();

@@ -96,8 +96,8 @@ public class dnnl_common_types_h extends dnnl_version_h {
     public static final int dnnl_any_engine = 0;
     public static final int dnnl_cpu = 1;
     public static final int dnnl_gpu = 2;
-    public static final int dnnl_stream_in_order = 0;
-    public static final int dnnl_stream_out_of_order = 1;
+    public static final int dnnl_stream_in_order = 1;
+    public static final int dnnl_stream_out_of_order = 2;
     public static final int dnnl_stream_default_flags = 1;
     public static final int dnnl_stream_flags_max = 32767;
     public static final int DNNL_MAX_NDIMS = 12;

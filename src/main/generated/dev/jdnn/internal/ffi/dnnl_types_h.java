@@ -1891,10 +1891,10 @@ public class dnnl_types_h extends dnnl_common_h {
     public static final int dnnl_normalization_flags_none = 0;
     public static final int dnnl_use_global_stats = 1;
     public static final int dnnl_use_scale = 2;
-    public static final int dnnl_use_shift = 3;
-    public static final int dnnl_fuse_norm_relu = 4;
-    public static final int dnnl_fuse_norm_add_relu = 5;
-    public static final int dnnl_rms_norm = 6;
+    public static final int dnnl_use_shift = 4;
+    public static final int dnnl_fuse_norm_relu = 8;
+    public static final int dnnl_fuse_norm_add_relu = 16;
+    public static final int dnnl_rms_norm = 32;
     public static final int DNNL_RUNTIME_S32_VAL_REP = -2147483648;
     public static final int dnnl_rnn_flags_undef = 0;
     public static final int dnnl_rnn_flags_diff_weights_overwrite = 1;
