@@ -51,24 +51,32 @@ public final class SimpleCNN implements AutoCloseable {
         return this;
     }
 
-    /** Trains from scratch on {@code data} (validSize of it held out for validation). */
+    /** Trains from scratch on {@code data} (validSize of it held out for validation, shuffled with the seed). */
     public History fit(Dataset data) {
         requireOpen();
-        if (data.classCount() > config.outFeatures()) {
-            throw new IllegalArgumentException("the data has " + data.classCount() + " classes but out_features is "
-                    + config.outFeatures());
-        }
         Dataset.Split split = data.split(config.validSize(), config.seed());
-        if (split.train().count() == 0) throw new IllegalArgumentException("no training images left after the split");
+        return fit(split.train(), split.valid());
+    }
+
+    /** Trains from scratch on {@code train}, validating on {@code valid} after each epoch (as W1 does). */
+    public History fit(Dataset train, Dataset valid) {
+        requireOpen();
+        for (Dataset data : List.of(train, valid)) {
+            if (data.classCount() > config.outFeatures()) {
+                throw new IllegalArgumentException("the data has " + data.classCount()
+                        + " classes but out_features is " + config.outFeatures());
+            }
+        }
+        if (train.count() == 0) throw new IllegalArgumentException("the training set is empty");
         SplittableRandom random = new SplittableRandom(config.seed());
-        rebuild(new long[] {data.channels(), data.height(), data.width()});
+        rebuild(new long[] {train.channels(), train.height(), train.width()});
         ParameterInit.apply(network.parameters().parameters(),
                 config.initializer() == null ? new SmallNormal() : config.initializer(), random.split());
-        classNames = data.classNames();
+        classNames = train.classNames();
         Threads.set(config.threads());
         var updater = config.optimizer().bind(network.parameters().trainableFloats(), network.arena());
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
-                .fit(split.train(), split.valid());
+                .fit(train, valid);
         return history;
     }
 
