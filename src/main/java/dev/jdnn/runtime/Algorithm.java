@@ -17,6 +17,7 @@ public enum Algorithm {
     ELTWISE_RELU_USE_DST_FOR_BWD(dnnl_eltwise_relu_use_dst_for_bwd),
     ELTWISE_LOGISTIC_USE_DST_FOR_BWD(dnnl_eltwise_logistic_use_dst_for_bwd),
     ELTWISE_TANH_USE_DST_FOR_BWD(dnnl_eltwise_tanh_use_dst_for_bwd),
+    ELTWISE_ELU_USE_DST_FOR_BWD(dnnl_eltwise_elu_use_dst_for_bwd),
     SOFTMAX_ACCURATE(dnnl_softmax_accurate),
     SOFTMAX_LOG(dnnl_softmax_log);
 
