@@ -5,10 +5,14 @@ import static dev.jdnn.layers.LayerTestBench.finiteDifferences;
 import static dev.jdnn.layers.LayerTestBench.random;
 import static dev.jdnn.layers.LayerTestBench.toDouble;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.tensor.Tensor;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,64 @@ class ConvolutionTest {
                 assertClose(finiteDifferences(v -> naive.forward(dx, dw, v), db.clone(), r, h0), bench.grad(1),
                         TOLERANCE, what + "gradient of the bias");
             }
+        }
+    }
+
+    @Test
+    void chainedConvolutionsReadAndReturnBlockedTensors() {
+        // conv(3->16) gives a blocked output; the second convolution must read it and hand its gradient
+        // back in that same blocked layout.
+        Convolution2D first = new Convolution2D(3, 16, 3, 1, Padding.SAME);
+        Convolution2D second = new Convolution2D(16, 5, 2, 2, Padding.SAME);
+        NaiveConv naiveFirst = new NaiveConv(2, 3, 16, 7, 9, 3, 1, Padding.SAME);
+        NaiveConv naiveSecond = new NaiveConv(2, 16, 5, 7, 9, 2, 2, Padding.SAME);
+        Random random = new Random(23);
+        float[] x = random(random, naiveFirst.inputSize());
+        double[] w1 = toDouble(random(random, naiveFirst.weightSize()));
+        double[] b1 = toDouble(random(random, 16));
+        double[] w2 = toDouble(random(random, naiveSecond.weightSize()));
+        double[] b2 = toDouble(random(random, 5));
+        float[] r = random(random, naiveSecond.outputSize());
+        try (LayerTestBench bench = LayerTestBench.training(new Sequential(List.of(first, second)), 2, 3, 7, 9)) {
+            double[][] values = {w1, b1, w2, b2};
+            for (int i = 0; i < values.length; i++) bench.setParameter(i, DenseTest.toFloat(values[i]));
+            double[] dx = toDouble(x);
+            assertClose(naiveSecond.forward(naiveFirst.forward(dx, w1, b1), w2, b2), bench.forward(x), TOLERANCE,
+                    "two convolutions");
+            float[] gradInput = bench.backward(r);
+            assertClose(finiteDifferences(v -> naiveSecond.forward(naiveFirst.forward(v, w1, b1), w2, b2), dx, r,
+                    1e-3), gradInput, TOLERANCE, "gradient of the input through two convolutions");
+            assertClose(finiteDifferences(v -> naiveSecond.forward(naiveFirst.forward(dx, v, b1), w2, b2),
+                    w1.clone(), r, 1e-3), bench.grad(0), TOLERANCE, "gradient of the first weights");
+            assertClose(finiteDifferences(v -> naiveSecond.forward(naiveFirst.forward(dx, w1, b1), v, b2),
+                    w2.clone(), r, 1e-3), bench.grad(2), TOLERANCE, "gradient of the second weights");
+        }
+    }
+
+    @Test
+    void acceptsAPlainGradientForABlockedOutput() {
+        Convolution2D layer = new Convolution2D(3, 16, 3, 1, Padding.SAME);
+        Random random = new Random(29);
+        float[] x = random(random, 2 * 3 * 5 * 5);
+        float[] weight = random(random, 16 * 3 * 9);
+        float[] bias = random(random, 16);
+        float[] r = random(random, 2 * 16 * 25);
+        try (LayerTestBench reference = LayerTestBench.training(layer, 2, 3, 5, 5);
+             LayerTestBench plainGradient = LayerTestBench.training(layer, 2, 3, 5, 5)) {
+            for (LayerTestBench bench : List.of(reference, plainGradient)) {
+                bench.setParameter(0, weight);
+                bench.setParameter(1, bias);
+                bench.forward(x);
+            }
+            float[] expected = reference.backward(r);
+            assertFalse(plainGradient.plan.output().isPlain(), "the test needs a blocked output");
+            Tensor gradOutput = Tensor.plain(plainGradient.arena, DataType.F32, 2, 16, 5, 5);
+            gradOutput.copyFrom(r);
+            plainGradient.plan.bindGradOutput(gradOutput);
+            plainGradient.plan.backward();
+            assertClose(expected, plainGradient.plan.gradInput().toArray(), 1e-6, "gradient of the input");
+            assertClose(reference.grad(0), plainGradient.grad(0), 1e-6, "gradient of the weights");
+            assertClose(reference.grad(1), plainGradient.grad(1), 1e-6, "gradient of the bias");
         }
     }
 
