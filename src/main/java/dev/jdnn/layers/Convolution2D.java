@@ -2,6 +2,7 @@ package dev.jdnn.layers;
 
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * 2-D convolution (cross-correlation, as oneDNN and every deep-learning library compute it) with a
@@ -21,7 +22,7 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
     @Override
     public String name() {
         return "conv2d(" + inChannels + "->" + outChannels + ", " + filterSize + "x" + filterSize
-                + (stride == 1 ? "" : ", stride " + stride) + ", " + padding.name().toLowerCase() + ")";
+                + (stride == 1 ? "" : ", stride " + stride) + ", " + padding.name().toLowerCase(Locale.ROOT) + ")";
     }
 
     @Override

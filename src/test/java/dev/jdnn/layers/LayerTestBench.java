@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.MemoryDesc;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
@@ -94,6 +95,26 @@ final class LayerTestBench implements AutoCloseable {
         if (gradInputToPlain == null) return plan.gradInput().toArray();
         gradInputToPlain.run(context.stream());
         return plainGradInput.toArray();
+    }
+
+    /** The values of {@code tensor} in plain order, reordered in a scratch copy when it is blocked. */
+    float[] plainValues(Tensor tensor) {
+        Tensor plain = Tensor.plain(arena, DataType.F32, tensor.dims());
+        Step reorder = Step.reorder(context, tensor, plain);
+        if (reorder == null) return tensor.toArray();
+        reorder.run(context.stream());
+        return plain.toArray();
+    }
+
+    /** A new tensor in {@code desc} holding {@code values}, given in plain order. */
+    Tensor tensorIn(MemoryDesc desc, float[] values) {
+        Tensor target = Tensor.of(arena, desc);
+        Tensor plain = Tensor.plain(arena, DataType.F32, target.dims());
+        plain.copyFrom(values);
+        Step reorder = Step.reorder(context, plain, target);
+        if (reorder == null) return plain;
+        reorder.run(context.stream());
+        return target;
     }
 
     @Override

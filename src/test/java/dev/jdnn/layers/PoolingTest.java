@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
@@ -103,20 +104,31 @@ class PoolingTest {
             assertTrue(plan.gradInput().desc().sameAs(blocked.desc()), "gradient of the input in the input's layout");
             plan.forward();
             NaivePool naive = new NaivePool(2, 16, 7, 9, 2, 2, Padding.SAME, PoolMode.MAX);
-            assertClose(naive.forward(toDouble(convOut)), plain(bench, plan.output()), TOLERANCE,
+            assertClose(naive.forward(toDouble(convOut)), bench.plainValues(plan.output()), TOLERANCE,
                     "max pool of a blocked input");
 
             float[] r = random(random, plan.output().elementCount());
-            Tensor gradOutput = Tensor.of(bench.arena, plan.output().desc());
-            Tensor plainGrad = Tensor.plain(bench.arena, DataType.F32, plan.output().dims());
-            plainGrad.copyFrom(r);
-            Step toOutputLayout = Step.reorder(bench.context, plainGrad, gradOutput);
-            if (toOutputLayout != null) toOutputLayout.run(bench.context.stream());
-            plan.bindGradOutput(gradOutput);
+            plan.bindGradOutput(bench.tensorIn(plan.output().desc(), r));
             plan.backward();
             // Convolution outputs are continuous random values: ties have probability zero.
             double[] expected = finiteDifferences(naive::forward, toDouble(convOut), r, 1e-4);
-            assertClose(expected, plain(bench, plan.gradInput()), 1e-3, "max pool gradient in a blocked layout");
+            assertClose(expected, bench.plainValues(plan.gradInput()), 1e-3, "max pool gradient in a blocked layout");
+        }
+    }
+
+    @Test
+    void stepsAllocateNoNativeMemory() {
+        for (PoolMode mode : PoolMode.values()) {
+            try (LayerTestBench bench = LayerTestBench.training(new Pooling2D(3, 2, mode, Padding.SAME), 2, 3, 7, 7)) {
+                bench.forward(random(new Random(1), 2 * 3 * 49));
+                bench.backward(random(new Random(2), 2 * 3 * 16)); // binds the gradient: allocation allowed here
+                long before = CountingArena.allocatedBytes();
+                for (int step = 0; step < 3; step++) {
+                    bench.plan.forward();
+                    bench.plan.backward();
+                }
+                assertEquals(before, CountingArena.allocatedBytes(), mode + " pooling steps allocated native memory");
+            }
         }
     }
 
@@ -169,14 +181,6 @@ class PoolingTest {
             assertTrue(e.getMessage().contains("[1, 2, 2, 2]") && e.getMessage().contains("[1, 2, 3, 3]"),
                     e.getMessage());
         }
-    }
-
-    private static float[] plain(LayerTestBench bench, Tensor tensor) {
-        Tensor plain = Tensor.plain(bench.arena, DataType.F32, tensor.dims());
-        Step reorder = Step.reorder(bench.context, tensor, plain);
-        if (reorder == null) return tensor.toArray();
-        reorder.run(bench.context.stream());
-        return plain.toArray();
     }
 
     /** Pooling by definition, in double, with TensorFlow's 'same' padding worked out independently. */

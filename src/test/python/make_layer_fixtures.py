@@ -1,0 +1,122 @@
+#!/usr/bin/python3
+"""Writes PyTorch reference values for jdnn's layer tests (torch 1.13, float32, fixed seeds).
+
+Each fixture is a small network on a fixed input (batch 3, 2 x 6 x 6), the loss L = sum(output * R) for a
+fixed R, and everything a test needs to compare: input, parameters, output, the gradient of the input and
+the gradients of every parameter. Run from the repository root:
+
+    /usr/bin/python3 src/test/python/make_layer_fixtures.py
+
+Fixtures (src/test/resources/fixtures/layers/):
+  conv_pool_dense.json          Conv2d(2->4, 3x3, padding 1) -> MaxPool2d(2) -> Flatten -> Linear(36->5)
+  conv_bn_relu_pool_dense.json  Conv2d(2->4, 3x3, padding 1) -> BatchNorm2d(4) (training mode, batch
+                                statistics) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(36->5)
+"""
+import json
+import os
+
+import torch
+from torch import nn
+
+OUT_DIR = os.path.join("src", "test", "resources", "fixtures", "layers")
+BATCH, IN_CHANNELS, SIZE = 3, 2, 6
+CONV_CHANNELS, OUT_FEATURES = 4, 5
+FEATURES = CONV_CHANNELS * (SIZE // 2) * (SIZE // 2)  # 4 x 3 x 3 after the 2x2 pool
+BN_EPS, BN_MOMENTUM = 1e-5, 0.1  # PyTorch's momentum 0.1 is the seed's momentum 0.9
+
+
+def tensor(t):
+    t = t.detach().to(torch.float32).contiguous()
+    # float32 -> Python float is exact, so the JSON numbers parse back to the same float32 values.
+    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
+
+
+def to_json(fixture):
+    """Readable JSON: one line per layer, note and tensor."""
+    lines = []
+    for key, value in fixture.items():
+        if isinstance(value, dict):
+            items = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in value.items()]
+            lines.append(f" {json.dumps(key)}: {{\n" + ",\n".join(items) + "\n }")
+        elif isinstance(value, list):
+            items = [f"  {json.dumps(v)}" for v in value]
+            lines.append(f" {json.dumps(key)}: [\n" + ",\n".join(items) + "\n ]")
+        else:
+            lines.append(f" {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def layers_description(with_bn):
+    layers = [{"type": "conv2d", "in_channels": IN_CHANNELS, "out_channels": CONV_CHANNELS, "filter_size": 3,
+               "stride": 1, "padding": "same"}]
+    if with_bn:
+        layers += [{"type": "batchnorm2d", "channels": CONV_CHANNELS, "epsilon": BN_EPS,
+                    "momentum_pytorch": BN_MOMENTUM, "momentum_seed": 1 - BN_MOMENTUM, "mode": "training"},
+                   {"type": "relu"}]
+    layers += [{"type": "maxpool2d", "filter_size": 2, "stride": 2, "padding": "valid"},
+               {"type": "flatten"},
+               {"type": "dense", "in_features": FEATURES, "out_features": OUT_FEATURES}]
+    return layers
+
+
+def make(name, seed, with_bn):
+    torch.manual_seed(seed)
+    conv = nn.Conv2d(IN_CHANNELS, CONV_CHANNELS, 3, padding=1)
+    bn = nn.BatchNorm2d(CONV_CHANNELS, eps=BN_EPS, momentum=BN_MOMENTUM) if with_bn else None
+    dense = nn.Linear(FEATURES, OUT_FEATURES)
+    if bn is not None:
+        with torch.no_grad():  # away from the defaults (1, 0) so scale and shift matter
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.5, 0.5)
+    x = torch.randn(BATCH, IN_CHANNELS, SIZE, SIZE, requires_grad=True)
+    r = torch.randn(BATCH, OUT_FEATURES)
+
+    tensors = {"input": tensor(x), "R": tensor(r),
+               "conv.weight": tensor(conv.weight), "conv.bias": tensor(conv.bias),
+               "dense.weight": tensor(dense.weight), "dense.bias": tensor(dense.bias)}
+    modules = [conv]
+    if bn is not None:
+        tensors.update({"bn.weight": tensor(bn.weight), "bn.bias": tensor(bn.bias),
+                        "bn.running_mean_before": tensor(bn.running_mean),
+                        "bn.running_var_before": tensor(bn.running_var)})
+        modules += [bn, nn.ReLU()]
+    modules += [nn.MaxPool2d(2), nn.Flatten(), dense]
+    net = nn.Sequential(*modules).train()
+
+    if bn is not None:
+        conv_out = conv(x).detach()
+        tensors["bn.batch_mean"] = tensor(conv_out.mean(dim=(0, 2, 3)))
+        tensors["bn.batch_var_biased"] = tensor(conv_out.var(dim=(0, 2, 3), unbiased=False))
+    out = net(x)
+    loss = (out * r).sum()
+    loss.backward()
+
+    tensors.update({"output": tensor(out), "grad.input": tensor(x.grad),
+                    "grad.conv.weight": tensor(conv.weight.grad), "grad.conv.bias": tensor(conv.bias.grad),
+                    "grad.dense.weight": tensor(dense.weight.grad), "grad.dense.bias": tensor(dense.bias.grad)})
+    if bn is not None:
+        tensors.update({"grad.bn.weight": tensor(bn.weight.grad), "grad.bn.bias": tensor(bn.bias.grad),
+                        "bn.running_mean_after": tensor(bn.running_mean),
+                        "bn.running_var_after": tensor(bn.running_var)})
+
+    notes = ["loss = sum(output * R); grad.* are dloss/d(tensor) after one forward and backward",
+             "weights are PyTorch's: conv oihw, dense [out, in] with in ordered (c, y, x) as Flatten orders NCHW",
+             "conv padding 1 with a 3x3 filter is 'same' (TF split (1, 1))"]
+    if bn is not None:
+        notes += ["batch norm normalizes with the biased batch variance (bn.batch_var_biased)",
+                  "PyTorch updates running_var with the UNBIASED batch variance (n / (n - 1), n = N*H*W = 108): "
+                  "running = 0.9 * running + 0.1 * batch"]
+    fixture = {"description": name, "generator": "src/test/python/make_layer_fixtures.py",
+               "torch_version": torch.__version__, "seed": seed, "dtype": "float32",
+               "layers": layers_description(with_bn), "notes": notes, "tensors": tensors}
+    path = os.path.join(OUT_DIR, name + ".json")
+    with open(path, "w") as f:
+        f.write(to_json(fixture))
+    print("wrote", path, "loss", float(loss))
+
+
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    make("conv_pool_dense", 20240601, with_bn=False)
+    make("conv_bn_relu_pool_dense", 20240602, with_bn=True)
