@@ -6,6 +6,10 @@ import java.lang.foreign.Arena;
  * AdaDelta as torch.optim.Adadelta: {@code s = rho s + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(s + eps) * g;
  * u = rho u + (1 - rho) d^2; p -= lr * d}. PyTorch's learning rate multiplies the delta (its default is 1.0; here
  * the caller always chooses it). State: the square average s, then the delta accumulator u.
+ *
+ * @param learningRate the step size, > 0
+ * @param rho the decay of both running averages, in [0, 1)
+ * @param eps the denominator guard, > 0
  */
 public record AdaDelta(double learningRate, double rho, double eps) implements Optimizer {
     static final String NAME = "adadelta";
@@ -14,7 +18,11 @@ public record AdaDelta(double learningRate, double rho, double eps) implements O
     /** PyTorch's default guard inside both square roots. */
     public static final double DEFAULT_EPS = 1e-6;
 
-    /** @throws IllegalArgumentException if learningRate or eps is not > 0 or rho is outside [0, 1) */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate or eps is not > 0 or rho is outside [0, 1)
+     */
     public AdaDelta {
         Check.positive(NAME, "learningRate", learningRate);
         Check.decay(NAME, "rho", rho);

@@ -5,13 +5,20 @@ import java.lang.foreign.Arena;
 /**
  * AdaGrad as torch.optim.Adagrad (no learning-rate decay, accumulator starting at 0):
  * {@code s += g^2; p -= lr * g / (sqrt(s) + eps)}. State: the sum of squares s.
+ *
+ * @param learningRate the step size, > 0
+ * @param eps the denominator guard, > 0
  */
 public record AdaGrad(double learningRate, double eps) implements Optimizer {
     static final String NAME = "adagrad";
     /** PyTorch's default denominator guard. */
     public static final double DEFAULT_EPS = 1e-10;
 
-    /** @throws IllegalArgumentException if learningRate or eps is not > 0 */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate or eps is not > 0
+     */
     public AdaGrad {
         Check.positive(NAME, "learningRate", learningRate);
         Check.positive(NAME, "eps", eps);

@@ -5,6 +5,11 @@ import java.lang.foreign.Arena;
 /**
  * AdaMax as torch.optim.Adamax: {@code m = b1 m + (1 - b1) g; u = max(b2 u, |g| + eps);
  * p -= lr / (1 - b1^t) * m / u}. State: m, then the infinity norm u.
+ *
+ * @param learningRate the step size, > 0
+ * @param beta1 the first-moment decay, in [0, 1)
+ * @param beta2 the infinity-norm decay, in [0, 1)
+ * @param eps the denominator guard, > 0
  */
 public record AdaMax(double learningRate, double beta1, double beta2, double eps) implements Optimizer {
     static final String NAME = "adamax";
@@ -15,7 +20,11 @@ public record AdaMax(double learningRate, double beta1, double beta2, double eps
     /** PyTorch's default denominator guard. */
     public static final double DEFAULT_EPS = 1e-8;
 
-    /** @throws IllegalArgumentException if learningRate or eps is not > 0 or a beta is outside [0, 1) */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate or eps is not > 0 or a beta is outside [0, 1)
+     */
     public AdaMax {
         Check.positive(NAME, "learningRate", learningRate);
         Check.decay(NAME, "beta1", beta1);

@@ -6,6 +6,11 @@ import java.lang.foreign.Arena;
  * Adam as torch.optim.Adam (no weight decay, no AMSGrad), with bias correction:
  * {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}. State: m, then v.
+ *
+ * @param learningRate the step size, > 0
+ * @param beta1 the first-moment decay, in [0, 1)
+ * @param beta2 the second-moment decay, in [0, 1)
+ * @param eps the denominator guard, > 0
  */
 public record Adam(double learningRate, double beta1, double beta2, double eps) implements Optimizer {
     static final String NAME = "adam";
@@ -16,7 +21,11 @@ public record Adam(double learningRate, double beta1, double beta2, double eps) 
     /** PyTorch's default denominator guard. */
     public static final double DEFAULT_EPS = 1e-8;
 
-    /** @throws IllegalArgumentException if learningRate or eps is not > 0 or a beta is outside [0, 1) */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate or eps is not > 0 or a beta is outside [0, 1)
+     */
     public Adam {
         Check.positive(NAME, "learningRate", learningRate);
         Check.decay(NAME, "beta1", beta1);

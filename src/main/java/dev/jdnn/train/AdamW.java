@@ -5,6 +5,12 @@ import java.lang.foreign.Arena;
 /**
  * AdamW as torch.optim.AdamW: Adam with decoupled weight decay, {@code p *= 1 - lr * weightDecay} before the Adam
  * update (Loshchilov and Hutter). The decay applies to every parameter of the block. State: m, then v.
+ *
+ * @param learningRate the step size, > 0
+ * @param beta1 the first-moment decay, in [0, 1)
+ * @param beta2 the second-moment decay, in [0, 1)
+ * @param eps the denominator guard, > 0
+ * @param weightDecay the decoupled weight decay, >= 0
  */
 public record AdamW(double learningRate, double beta1, double beta2, double eps, double weightDecay)
         implements Optimizer {
@@ -19,6 +25,8 @@ public record AdamW(double learningRate, double beta1, double beta2, double eps,
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
 
     /**
+     * Validates the hyper-parameters.
+     *
      * @throws IllegalArgumentException if learningRate or eps is not > 0, a beta is outside [0, 1) or weightDecay
      *     is negative
      */

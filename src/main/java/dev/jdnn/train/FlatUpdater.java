@@ -19,7 +19,7 @@ import java.util.Objects;
 abstract class FlatUpdater implements Updater {
     /** Floats per chunk: the four or five chunk arrays of a rule stay in the L2 cache. */
     private static final int CHUNK = 4096;
-    /** Cache-line alignment keeps the state buffers friendly to vector loads. */
+    /** Cache-line aligned state: with CHUNK a multiple of 16 floats, every chunk copy starts on a cache line. */
     private static final long ALIGNMENT = 64;
 
     private final String owner;

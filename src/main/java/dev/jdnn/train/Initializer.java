@@ -11,8 +11,9 @@ import java.util.random.RandomGenerator;
  * dense layer, its input and output features). Biases are zeroed by the caller.
  *
  * <p>The values depend only on the generator's state, drawn in index order: the same seeded generator gives the
- * same weights. jdnn passes a {@link java.util.SplittableRandom} built from the run's seed (one split per layer);
- * normal samples come from {@link RandomGenerator#nextGaussian()}.
+ * same weights. jdnn's generator is {@link java.util.SplittableRandom}, seeded from the run's seed and split once
+ * per layer; normal samples come from {@link RandomGenerator#nextGaussian()}, uniform ones from
+ * {@link RandomGenerator#nextDouble(double, double)}, rounded to float32.
  */
 public sealed interface Initializer permits KaimingNormal, KaimingUniform, XavierNormal, XavierUniform, SmallNormal {
 

@@ -5,13 +5,20 @@ import java.lang.foreign.Arena;
 /**
  * SGD with heavy-ball momentum in PyTorch's form (torch.optim.SGD with momentum, no dampening, no Nesterov):
  * {@code v = momentum * v + g; p -= lr * v}. State: the velocity v.
+ *
+ * @param learningRate the step size, > 0
+ * @param momentum the velocity decay, in [0, 1)
  */
 public record Momentum(double learningRate, double momentum) implements Optimizer {
     static final String NAME = "momentum";
     /** The seed's default momentum. */
     public static final double DEFAULT_MOMENTUM = 0.9;
 
-    /** @throws IllegalArgumentException if learningRate is not > 0 or momentum is outside [0, 1) */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate is not > 0 or momentum is outside [0, 1)
+     */
     public Momentum {
         Check.positive(NAME, "learningRate", learningRate);
         Check.decay(NAME, "momentum", momentum);

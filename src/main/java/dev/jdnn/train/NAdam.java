@@ -11,6 +11,12 @@ import java.lang.foreign.Arena;
  * <p>The second factor's {@code P_t mu_t mu_(t+1)} counts mu_t twice; that is PyTorch 1.13's formula (fixed to
  * {@code P_t mu_(t+1)} in PyTorch 2.0, pytorch/pytorch#92699) and is kept so the trajectories match 1.13. State:
  * m, then v; the product P_t is a function of the step count and is recomputed on {@link Updater#restore}.
+ *
+ * @param learningRate the step size, > 0
+ * @param beta1 the first-moment decay, in [0, 1)
+ * @param beta2 the second-moment decay, in [0, 1)
+ * @param eps the denominator guard, > 0
+ * @param momentumDecay psi, the momentum schedule's decay, >= 0
  */
 public record NAdam(double learningRate, double beta1, double beta2, double eps, double momentumDecay)
         implements Optimizer {
@@ -25,6 +31,8 @@ public record NAdam(double learningRate, double beta1, double beta2, double eps,
     public static final double DEFAULT_MOMENTUM_DECAY = 0.004;
 
     /**
+     * Validates the hyper-parameters.
+     *
      * @throws IllegalArgumentException if learningRate or eps is not > 0, a beta is outside [0, 1) or
      *     momentumDecay is negative
      */

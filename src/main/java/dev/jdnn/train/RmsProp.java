@@ -5,13 +5,23 @@ import java.lang.foreign.Arena;
 /**
  * RMSprop as torch.optim.RMSprop (not centred, no momentum): {@code s = alpha * s + (1 - alpha) * g^2;
  * p -= lr * g / (sqrt(s) + eps)}. State: the square average s.
+ *
+ * @param learningRate the step size, > 0
+ * @param alpha the square-average decay, in [0, 1)
+ * @param eps the denominator guard, > 0
  */
 public record RmsProp(double learningRate, double alpha, double eps) implements Optimizer {
     static final String NAME = "rmsprop";
+    /** PyTorch's default square-average decay. */
     public static final double DEFAULT_ALPHA = 0.99;
+    /** PyTorch's default denominator guard. */
     public static final double DEFAULT_EPS = 1e-8;
 
-    /** @throws IllegalArgumentException if learningRate or eps is not > 0 or alpha is outside [0, 1) */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate or eps is not > 0 or alpha is outside [0, 1)
+     */
     public RmsProp {
         Check.positive(NAME, "learningRate", learningRate);
         Check.decay(NAME, "alpha", alpha);

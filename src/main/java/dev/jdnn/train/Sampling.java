@@ -37,7 +37,7 @@ final class Sampling {
         }
     }
 
-    /** U(-bound, bound) samples. */
+    /** U(-bound, bound) samples; in float32 they lie within [-(float) bound, (float) bound]. */
     static void uniform(MemorySegment weights, long count, double bound, RandomGenerator rng) {
         for (long i = 0; i < count; i++) {
             weights.setAtIndex(FLOAT, i, (float) rng.nextDouble(-bound, bound));

@@ -2,11 +2,19 @@ package dev.jdnn.train;
 
 import java.lang.foreign.Arena;
 
-/** Plain stochastic gradient descent, {@code p -= lr * g} (torch.optim.SGD without momentum). No state. */
+/**
+ * Plain stochastic gradient descent, {@code p -= lr * g} (torch.optim.SGD without momentum). No state.
+ *
+ * @param learningRate the step size, > 0
+ */
 public record Sgd(double learningRate) implements Optimizer {
     static final String NAME = "sgd";
 
-    /** @throws IllegalArgumentException if learningRate is not a finite number > 0 */
+    /**
+     * Validates the hyper-parameters.
+     *
+     * @throws IllegalArgumentException if learningRate is not a finite number > 0
+     */
     public Sgd {
         Check.positive(NAME, "learningRate", learningRate);
     }

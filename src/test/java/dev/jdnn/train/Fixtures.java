@@ -9,7 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** Reads the PyTorch fixtures written by src/test/python/make_train_fixtures.py, and moves floats in and out of segments. */
+/** Reads the fixtures of src/test/python/make_train_fixtures.py and moves floats in and out of segments. */
 final class Fixtures {
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ObjectMapper JSON = new ObjectMapper();
