@@ -78,6 +78,8 @@ final class HeaderClassWriter {
     private static void downcallHelper(StringBuilder out) {
         out.append("""
 
+                    // Binding native functions is what this class is for; callers need --enable-native-access.
+                    @SuppressWarnings("restricted")
                     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
                         MemorySegment address = NativeLoader.symbols().find(name)
                                 .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));

@@ -10,6 +10,7 @@ public final class OneDnn {
     private OneDnn() {}
 
     /** Called by the loader right after loading: refuses any oneDNN but 3.x. */
+    @SuppressWarnings("restricted") // dnnl_version() returns a pointer to a static dnnl_version_t
     static void requireVersion3(Path library) {
         MemorySegment version = dnnl_h.dnnl_version().reinterpret(dnnl_version_t.sizeof());
         int major = dnnl_version_t.major(version);

@@ -21,6 +21,8 @@ import java.lang.invoke.MethodHandle;
 public class dnnl_common_h extends dnnl_common_types_h {
     protected dnnl_common_h() {}
 
+    // Binding native functions is what this class is for; callers need --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         MemorySegment address = NativeLoader.symbols().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));

@@ -125,6 +125,8 @@ public class omp_h {
     public static final int _OMP_H = 1;
     public static final int _LIBGOMP_OMP_LOCK_DEFINED = 1;
 
+    // Binding native functions is what this class is for; callers need --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
         MemorySegment address = NativeLoader.symbols().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));
