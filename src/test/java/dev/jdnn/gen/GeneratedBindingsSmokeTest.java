@@ -3,10 +3,20 @@ package dev.jdnn.gen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jdnn.internal.ffi.dnnl_common_h;
+import dev.jdnn.internal.ffi.dnnl_common_types_h;
+import dev.jdnn.internal.ffi.dnnl_config_h;
 import dev.jdnn.internal.ffi.dnnl_h;
+import dev.jdnn.internal.ffi.dnnl_types_h;
+import dev.jdnn.internal.ffi.dnnl_version_h;
 import dev.jdnn.internal.ffi.dnnl_version_t;
 import dev.jdnn.internal.ffi.omp_h;
+import dev.jdnn.runtime.NativeLoader;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Calls into the real libdnnl and libgomp through the generated bindings. */
@@ -24,6 +34,23 @@ class GeneratedBindingsSmokeTest {
     void statusAndEnumConstantsComeBackThroughTheCalls() {
         assertEquals(dnnl_h.dnnl_success, dnnl_h.dnnl_set_verbose(0), "dnnl_set_verbose(0)");
         assertEquals(dnnl_h.dnnl_invalid_arguments, dnnl_h.dnnl_set_verbose(-7), "dnnl_set_verbose(-7)");
+    }
+
+    @Test
+    void everyBoundOneDnnFunctionIsExportedByLibdnnl() {
+        List<String> missing = new ArrayList<>();
+        int functions = 0;
+        for (Class<?> header : List.of(dnnl_h.class, dnnl_types_h.class, dnnl_common_h.class, dnnl_common_types_h.class,
+                dnnl_version_h.class, dnnl_config_h.class)) {
+            for (Method method : header.getDeclaredMethods()) {
+                if (!Modifier.isPublic(method.getModifiers())) continue;
+                functions++;
+                if (NativeLoader.symbols().find(method.getName()).isEmpty()) missing.add(method.getName());
+            }
+        }
+        assertTrue(functions >= 170, "only " + functions + " oneDNN functions bound");
+        assertTrue(missing.isEmpty(), missing.size() + " of " + functions + " bound functions are not in "
+                + NativeLoader.loadedLibraries().getLast() + ": " + missing);
     }
 
     @Test

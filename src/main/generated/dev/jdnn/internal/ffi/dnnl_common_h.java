@@ -221,7 +221,7 @@ public class dnnl_common_h extends dnnl_common_types_h {
                 FunctionDescriptor.of(ValueLayout.ADDRESS));
     }
 
-    /** {@code const dnnl_version_t *dnnl_version()} */
+    /** {@code const dnnl_version_t *dnnl_version(void)} */
     public static MemorySegment dnnl_version() {
         MethodHandle mh$ = dnnl_version.HANDLE;
         try {

@@ -2686,7 +2686,7 @@ public class dnnl_h extends dnnl_types_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa()} */
+    /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa(void)} */
     public static int dnnl_get_effective_cpu_isa() {
         MethodHandle mh$ = dnnl_get_effective_cpu_isa.HANDLE;
         try {
@@ -2720,7 +2720,7 @@ public class dnnl_h extends dnnl_types_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints()} */
+    /** {@code dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)} */
     public static int dnnl_get_cpu_isa_hints() {
         MethodHandle mh$ = dnnl_get_cpu_isa_hints.HANDLE;
         try {

@@ -155,7 +155,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_threads()} */
+    /** {@code int omp_get_num_threads(void)} */
     public static int omp_get_num_threads() {
         MethodHandle mh$ = omp_get_num_threads.HANDLE;
         try {
@@ -172,7 +172,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_threads()} */
+    /** {@code int omp_get_max_threads(void)} */
     public static int omp_get_max_threads() {
         MethodHandle mh$ = omp_get_max_threads.HANDLE;
         try {
@@ -189,7 +189,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_thread_num()} */
+    /** {@code int omp_get_thread_num(void)} */
     public static int omp_get_thread_num() {
         MethodHandle mh$ = omp_get_thread_num.HANDLE;
         try {
@@ -206,7 +206,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_procs()} */
+    /** {@code int omp_get_num_procs(void)} */
     public static int omp_get_num_procs() {
         MethodHandle mh$ = omp_get_num_procs.HANDLE;
         try {
@@ -223,7 +223,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_in_parallel()} */
+    /** {@code int omp_in_parallel(void)} */
     public static int omp_in_parallel() {
         MethodHandle mh$ = omp_in_parallel.HANDLE;
         try {
@@ -257,7 +257,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_dynamic()} */
+    /** {@code int omp_get_dynamic(void)} */
     public static int omp_get_dynamic() {
         MethodHandle mh$ = omp_get_dynamic.HANDLE;
         try {
@@ -291,7 +291,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_nested()} */
+    /** {@code int omp_get_nested(void)} */
     public static int omp_get_nested() {
         MethodHandle mh$ = omp_get_nested.HANDLE;
         try {
@@ -512,7 +512,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
     }
 
-    /** {@code double omp_get_wtime()} */
+    /** {@code double omp_get_wtime(void)} */
     public static double omp_get_wtime() {
         MethodHandle mh$ = omp_get_wtime.HANDLE;
         try {
@@ -529,7 +529,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
     }
 
-    /** {@code double omp_get_wtick()} */
+    /** {@code double omp_get_wtick(void)} */
     public static double omp_get_wtick() {
         MethodHandle mh$ = omp_get_wtick.HANDLE;
         try {
@@ -580,7 +580,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_thread_limit()} */
+    /** {@code int omp_get_thread_limit(void)} */
     public static int omp_get_thread_limit() {
         MethodHandle mh$ = omp_get_thread_limit.HANDLE;
         try {
@@ -614,7 +614,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_active_levels()} */
+    /** {@code int omp_get_max_active_levels(void)} */
     public static int omp_get_max_active_levels() {
         MethodHandle mh$ = omp_get_max_active_levels.HANDLE;
         try {
@@ -631,7 +631,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_supported_active_levels()} */
+    /** {@code int omp_get_supported_active_levels(void)} */
     public static int omp_get_supported_active_levels() {
         MethodHandle mh$ = omp_get_supported_active_levels.HANDLE;
         try {
@@ -648,7 +648,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_level()} */
+    /** {@code int omp_get_level(void)} */
     public static int omp_get_level() {
         MethodHandle mh$ = omp_get_level.HANDLE;
         try {
@@ -699,7 +699,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_active_level()} */
+    /** {@code int omp_get_active_level(void)} */
     public static int omp_get_active_level() {
         MethodHandle mh$ = omp_get_active_level.HANDLE;
         try {
@@ -716,7 +716,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_in_final()} */
+    /** {@code int omp_in_final(void)} */
     public static int omp_in_final() {
         MethodHandle mh$ = omp_in_final.HANDLE;
         try {
@@ -733,7 +733,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_cancellation()} */
+    /** {@code int omp_get_cancellation(void)} */
     public static int omp_get_cancellation() {
         MethodHandle mh$ = omp_get_cancellation.HANDLE;
         try {
@@ -750,7 +750,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code omp_proc_bind_t omp_get_proc_bind()} */
+    /** {@code omp_proc_bind_t omp_get_proc_bind(void)} */
     public static int omp_get_proc_bind() {
         MethodHandle mh$ = omp_get_proc_bind.HANDLE;
         try {
@@ -767,7 +767,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_places()} */
+    /** {@code int omp_get_num_places(void)} */
     public static int omp_get_num_places() {
         MethodHandle mh$ = omp_get_num_places.HANDLE;
         try {
@@ -818,7 +818,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_place_num()} */
+    /** {@code int omp_get_place_num(void)} */
     public static int omp_get_place_num() {
         MethodHandle mh$ = omp_get_place_num.HANDLE;
         try {
@@ -835,7 +835,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_partition_num_places()} */
+    /** {@code int omp_get_partition_num_places(void)} */
     public static int omp_get_partition_num_places() {
         MethodHandle mh$ = omp_get_partition_num_places.HANDLE;
         try {
@@ -886,7 +886,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_default_device()} */
+    /** {@code int omp_get_default_device(void)} */
     public static int omp_get_default_device() {
         MethodHandle mh$ = omp_get_default_device.HANDLE;
         try {
@@ -903,7 +903,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_devices()} */
+    /** {@code int omp_get_num_devices(void)} */
     public static int omp_get_num_devices() {
         MethodHandle mh$ = omp_get_num_devices.HANDLE;
         try {
@@ -920,7 +920,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_device_num()} */
+    /** {@code int omp_get_device_num(void)} */
     public static int omp_get_device_num() {
         MethodHandle mh$ = omp_get_device_num.HANDLE;
         try {
@@ -937,7 +937,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_teams()} */
+    /** {@code int omp_get_num_teams(void)} */
     public static int omp_get_num_teams() {
         MethodHandle mh$ = omp_get_num_teams.HANDLE;
         try {
@@ -954,7 +954,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_team_num()} */
+    /** {@code int omp_get_team_num(void)} */
     public static int omp_get_team_num() {
         MethodHandle mh$ = omp_get_team_num.HANDLE;
         try {
@@ -971,7 +971,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_is_initial_device()} */
+    /** {@code int omp_is_initial_device(void)} */
     public static int omp_is_initial_device() {
         MethodHandle mh$ = omp_is_initial_device.HANDLE;
         try {
@@ -988,7 +988,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_initial_device()} */
+    /** {@code int omp_get_initial_device(void)} */
     public static int omp_get_initial_device() {
         MethodHandle mh$ = omp_get_initial_device.HANDLE;
         try {
@@ -1005,7 +1005,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_task_priority()} */
+    /** {@code int omp_get_max_task_priority(void)} */
     public static int omp_get_max_task_priority() {
         MethodHandle mh$ = omp_get_max_task_priority.HANDLE;
         try {
@@ -1056,7 +1056,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_teams()} */
+    /** {@code int omp_get_max_teams(void)} */
     public static int omp_get_max_teams() {
         MethodHandle mh$ = omp_get_max_teams.HANDLE;
         try {
@@ -1090,7 +1090,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_teams_thread_limit()} */
+    /** {@code int omp_get_teams_thread_limit(void)} */
     public static int omp_get_teams_thread_limit() {
         MethodHandle mh$ = omp_get_teams_thread_limit.HANDLE;
         try {
@@ -1379,7 +1379,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG));
     }
 
-    /** {@code omp_allocator_handle_t omp_get_default_allocator()} */
+    /** {@code omp_allocator_handle_t omp_get_default_allocator(void)} */
     public static long omp_get_default_allocator() {
         MethodHandle mh$ = omp_get_default_allocator.HANDLE;
         try {
