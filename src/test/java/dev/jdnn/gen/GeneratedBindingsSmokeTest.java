@@ -1,7 +1,9 @@
 package dev.jdnn.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jdnn.internal.ffi.dnnl_common_h;
 import dev.jdnn.internal.ffi.dnnl_common_types_h;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Calls into the real libdnnl and libgomp through the generated bindings. */
 class GeneratedBindingsSmokeTest {
     @Test
+    @SuppressWarnings("restricted") // dnnl_version() returns a pointer to a static struct
     void versionStructReportsOneDnnOfTheHeaders() {
         MemorySegment version = dnnl_h.dnnl_version().reinterpret(dnnl_version_t.sizeof());
         assertEquals(dnnl_h.DNNL_VERSION_MAJOR, dnnl_version_t.major(version), "major version");
@@ -51,6 +54,18 @@ class GeneratedBindingsSmokeTest {
         assertTrue(functions >= 170, "only " + functions + " oneDNN functions bound");
         assertTrue(missing.isEmpty(), missing.size() + " of " + functions + " bound functions are not in "
                 + NativeLoader.loadedLibraries().getLast() + ": " + missing);
+    }
+
+    @Test
+    void aSymbolTheLibraryLacksFailsEveryCallWithItsName() {
+        // omp.h declares it, but the shipped libgomp does not export it: a real missing symbol.
+        assumeTrue(NativeLoader.symbols().find("omp_init_lock_with_hint").isEmpty(),
+                "this libgomp exports omp_init_lock_with_hint, so it cannot stand for a missing symbol");
+        for (int call = 1; call <= 2; call++) {
+            UnsatisfiedLinkError error = assertThrows(UnsatisfiedLinkError.class,
+                    () -> omp_h.omp_init_lock_with_hint(MemorySegment.NULL, omp_h.omp_sync_hint_none), "call " + call);
+            assertEquals("unresolved symbol: omp_init_lock_with_hint", error.getMessage(), "call " + call);
+        }
     }
 
     @Test
