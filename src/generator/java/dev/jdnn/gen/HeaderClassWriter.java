@@ -57,7 +57,8 @@ final class HeaderClassWriter {
                 + header.structs.stream().map(s -> "{@link " + s.name() + "}").collect(Collectors.joining(", ")) + ".");
         out.append('\n');
         if (superclass != null) {
-            out.append(" * The headers it includes are reached through {@link ").append(superclass).append("}.\n");
+            out.append(" * It extends {@link ").append(superclass).append("}, so {@code ").append(header.className())
+                    .append(".X} also reaches the declarations of every header before it in the chain.\n");
         }
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         for (HeaderBindings.Skipped item : header.skipped) {

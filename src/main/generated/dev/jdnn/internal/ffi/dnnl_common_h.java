@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The declarations of {@code dnnl_common.h}: 12 functions, 0 integer constants, 0 typedef layouts.
- * The headers it includes are reached through {@link dnnl_common_types_h}.
+ * It extends {@link dnnl_common_types_h}, so {@code dnnl_common_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (1):
  * <ul>
