@@ -54,10 +54,15 @@ final class AstReader {
     static List<Declaration> read(Clang clang, List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of("-x", "c", "-Xclang", "-ast-dump=json", "-fsyntax-only"));
         command.addAll(arguments);
-        return clang.run(command, output -> new AstReader().declarations(output));
+        return clang.run(command, AstReader::parse);
     }
 
-    List<Declaration> declarations(InputStream json) throws IOException {
+    /** The top-level declarations of an AST dump, in order. */
+    static List<Declaration> parse(InputStream json) throws IOException {
+        return new AstReader().declarations(json);
+    }
+
+    private List<Declaration> declarations(InputStream json) throws IOException {
         List<Declaration> declarations = new ArrayList<>();
         try (JsonParser parser = mapper.createParser(json)) {
             expect(parser.nextToken(), JsonToken.START_OBJECT);

@@ -32,8 +32,8 @@ public final class BindingGenerator {
     /** Arguments: the oneDNN include directory, the output source root, the oneDNN version. */
     public static void main(String[] args) throws IOException {
         if (args.length != 3) {
-            System.err.println("usage: BindingGenerator <includeDir> <outputSourceRoot> <onednnVersion>");
-            System.exit(2);
+            throw new IllegalArgumentException("expected 3 arguments, <includeDir> <outputSourceRoot> <onednnVersion>,"
+                    + " got " + args.length);
         }
         int count = generate(Path.of(args[0]), Path.of(args[1]), args[2]);
         System.out.println("BindingGenerator: wrote " + count + " files to " + Path.of(args[1]).resolve(PACKAGE_PATH));

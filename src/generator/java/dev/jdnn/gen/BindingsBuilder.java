@@ -107,20 +107,15 @@ final class BindingsBuilder {
                 CType type = decay(types.parse(spelled));
                 if (type instanceof CType.Record record) layouter.layout(record.name());
                 parameters.add(new HeaderBindings.Parameter(parameterName, type));
-                declarators.add(declarator(spelled, parameterName));
+                declarators.add(CDeclarators.of(spelled, parameterName));
             }
             String returnSpelled = functionType.substring(0, functionType.indexOf('(')).strip();
-            String prototype = declarator(returnSpelled, name) + "(" + String.join(", ", declarators) + ")";
+            String prototype = CDeclarators.of(returnSpelled, name)
+                    + "(" + (declarators.isEmpty() ? "void" : String.join(", ", declarators)) + ")";
             header.functions.add(new HeaderBindings.Function(name, returnType, List.copyOf(parameters), prototype));
         } catch (UnsupportedTypeException e) {
             header.skipped.add(new HeaderBindings.Skipped(name, e.getMessage()));
         }
-    }
-
-    /** "const char *" and "name" make "const char *name", as C declarations are written. */
-    private static String declarator(String spelled, String name) {
-        if (name.isEmpty()) return spelled;
-        return spelled.endsWith("*") ? spelled + name : spelled + " " + name;
     }
 
     /** Array and function parameters are pointers (C11 6.7.6.3). */

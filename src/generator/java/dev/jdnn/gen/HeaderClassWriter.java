@@ -57,7 +57,8 @@ final class HeaderClassWriter {
                 + header.structs.stream().map(s -> "{@link " + s.name() + "}").collect(Collectors.joining(", ")) + ".");
         out.append('\n');
         if (superclass != null) {
-            out.append(" * The headers it includes are reached through {@link ").append(superclass).append("}.\n");
+            out.append(" * It extends {@link ").append(superclass).append("}, so {@code ").append(header.className())
+                    .append(".X} also reaches the declarations of every header before it in the chain.\n");
         }
         Map<String, List<String>> skipped = new LinkedHashMap<>();
         for (HeaderBindings.Skipped item : header.skipped) {
@@ -75,13 +76,31 @@ final class HeaderClassWriter {
         out.append(" */\n");
     }
 
+    /**
+     * The handle each holder class keeps. A failure becomes a handle that throws it, so the holder class
+     * still initializes and every call, not only the first, reports the same clear error.
+     */
     private static void downcallHelper(StringBuilder out) {
         out.append("""
 
+                    // Binding native functions is what this class is for; callers need --enable-native-access.
+                    @SuppressWarnings("restricted")
                     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-                        MemorySegment address = NativeLoader.symbols().find(name)
-                                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));
-                        return Linker.nativeLinker().downcallHandle(address, descriptor);
+                        try {
+                            Optional<MemorySegment> address = NativeLoader.symbols().find(name);
+                            return address.isPresent()
+                                    ? Linker.nativeLinker().downcallHandle(address.get(), descriptor)
+                                    : throwing(new UnsatisfiedLinkError("unresolved symbol: " + name), descriptor);
+                        } catch (NativeLoadException e) {
+                            return throwing(e, descriptor);
+                        }
+                    }
+
+                    private static MethodHandle throwing(Throwable failure, FunctionDescriptor descriptor) {
+                        MethodType type = descriptor.toMethodType();
+                        MethodHandle thrower = MethodHandles.throwException(type.returnType(), failure.getClass());
+                        return MethodHandles.dropArguments(MethodHandles.insertArguments(thrower, 0, failure), 0,
+                                type.parameterList());
                     }
                 """);
     }

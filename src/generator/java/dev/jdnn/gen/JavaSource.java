@@ -9,6 +9,7 @@ final class JavaSource {
     static final String REGENERATE = "mvn -B -Pregenerate-bindings process-test-classes";
 
     private static final List<String> IMPORTABLE = List.of(
+            "dev.jdnn.runtime.NativeLoadException",
             "dev.jdnn.runtime.NativeLoader",
             "java.lang.foreign.AddressLayout",
             "java.lang.foreign.FunctionDescriptor",
@@ -19,7 +20,10 @@ final class JavaSource {
             "java.lang.foreign.SegmentAllocator",
             "java.lang.foreign.SequenceLayout",
             "java.lang.foreign.ValueLayout",
-            "java.lang.invoke.MethodHandle");
+            "java.lang.invoke.MethodHandle",
+            "java.lang.invoke.MethodHandles",
+            "java.lang.invoke.MethodType",
+            "java.util.Optional");
 
     private JavaSource() {}
 

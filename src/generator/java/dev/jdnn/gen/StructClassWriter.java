@@ -87,7 +87,7 @@ final class StructClassWriter {
         out.append("    private static final long ").append(constant).append("$OFFSET =\n")
                 .append("            LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(\"")
                 .append(field.name()).append("\"));\n");
-        String c = "{@code " + field.spelled() + " " + field.name() + "}";
+        String c = "{@code " + CDeclarators.of(field.spelled(), field.name()) + "}";
         if (JavaTypes.isValue(field.type())) {
             String carrier = JavaTypes.carrier(field.type());
             out.append("""

@@ -44,6 +44,7 @@ public final class OneDnn {
     }
 
     /** Called by the loader right after loading: refuses any oneDNN but 3.x. */
+    @SuppressWarnings("restricted") // dnnl_version() returns a pointer to a static dnnl_version_t
     static void requireVersion3(Path library) {
         int major = dnnl_version_t.major(versionStruct());
         if (major != 3) {

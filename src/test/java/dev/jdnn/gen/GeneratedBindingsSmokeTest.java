@@ -1,17 +1,30 @@
 package dev.jdnn.gen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.jdnn.internal.ffi.dnnl_common_h;
+import dev.jdnn.internal.ffi.dnnl_common_types_h;
+import dev.jdnn.internal.ffi.dnnl_config_h;
 import dev.jdnn.internal.ffi.dnnl_h;
+import dev.jdnn.internal.ffi.dnnl_types_h;
+import dev.jdnn.internal.ffi.dnnl_version_h;
 import dev.jdnn.internal.ffi.dnnl_version_t;
 import dev.jdnn.internal.ffi.omp_h;
+import dev.jdnn.runtime.NativeLoader;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Calls into the real libdnnl and libgomp through the generated bindings. */
 class GeneratedBindingsSmokeTest {
     @Test
+    @SuppressWarnings("restricted") // dnnl_version() returns a pointer to a static struct
     void versionStructReportsOneDnnOfTheHeaders() {
         MemorySegment version = dnnl_h.dnnl_version().reinterpret(dnnl_version_t.sizeof());
         assertEquals(dnnl_h.DNNL_VERSION_MAJOR, dnnl_version_t.major(version), "major version");
@@ -38,6 +51,35 @@ class GeneratedBindingsSmokeTest {
         assertEquals(0x8, dnnl_h.dnnl_fuse_norm_relu, "dnnl_fuse_norm_relu");
         assertEquals(0x1, dnnl_h.dnnl_stream_in_order, "dnnl_stream_in_order");
         assertEquals(0x2, dnnl_h.dnnl_stream_out_of_order, "dnnl_stream_out_of_order");
+    }
+
+    @Test
+    void everyBoundOneDnnFunctionIsExportedByLibdnnl() {
+        List<String> missing = new ArrayList<>();
+        int functions = 0;
+        for (Class<?> header : List.of(dnnl_h.class, dnnl_types_h.class, dnnl_common_h.class, dnnl_common_types_h.class,
+                dnnl_version_h.class, dnnl_config_h.class)) {
+            for (Method method : header.getDeclaredMethods()) {
+                if (!Modifier.isPublic(method.getModifiers())) continue;
+                functions++;
+                if (NativeLoader.symbols().find(method.getName()).isEmpty()) missing.add(method.getName());
+            }
+        }
+        assertTrue(functions >= 170, "only " + functions + " oneDNN functions bound");
+        assertTrue(missing.isEmpty(), missing.size() + " of " + functions + " bound functions are not in "
+                + NativeLoader.loadedLibraries().getLast() + ": " + missing);
+    }
+
+    @Test
+    void aSymbolTheLibraryLacksFailsEveryCallWithItsName() {
+        // omp.h declares it, but the shipped libgomp does not export it: a real missing symbol.
+        assumeTrue(NativeLoader.symbols().find("omp_init_lock_with_hint").isEmpty(),
+                "this libgomp exports omp_init_lock_with_hint, so it cannot stand for a missing symbol");
+        for (int call = 1; call <= 2; call++) {
+            UnsatisfiedLinkError error = assertThrows(UnsatisfiedLinkError.class,
+                    () -> omp_h.omp_init_lock_with_hint(MemorySegment.NULL, omp_h.omp_sync_hint_none), "call " + call);
+            assertEquals("unresolved symbol: omp_init_lock_with_hint", error.getMessage(), "call " + call);
+        }
     }
 
     @Test

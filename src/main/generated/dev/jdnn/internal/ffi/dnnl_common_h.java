@@ -2,16 +2,20 @@
 
 package dev.jdnn.internal.ffi;
 
+import dev.jdnn.runtime.NativeLoadException;
 import dev.jdnn.runtime.NativeLoader;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Optional;
 
 /**
  * The declarations of {@code dnnl_common.h}: 12 functions, 0 integer constants, 0 typedef layouts.
- * The headers it includes are reached through {@link dnnl_common_types_h}.
+ * It extends {@link dnnl_common_types_h}, so {@code dnnl_common_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (1):
  * <ul>
@@ -21,10 +25,24 @@ import java.lang.invoke.MethodHandle;
 public class dnnl_common_h extends dnnl_common_types_h {
     protected dnnl_common_h() {}
 
+    // Binding native functions is what this class is for; callers need --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        MemorySegment address = NativeLoader.symbols().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));
-        return Linker.nativeLinker().downcallHandle(address, descriptor);
+        try {
+            Optional<MemorySegment> address = NativeLoader.symbols().find(name);
+            return address.isPresent()
+                    ? Linker.nativeLinker().downcallHandle(address.get(), descriptor)
+                    : throwing(new UnsatisfiedLinkError("unresolved symbol: " + name), descriptor);
+        } catch (NativeLoadException e) {
+            return throwing(e, descriptor);
+        }
+    }
+
+    private static MethodHandle throwing(Throwable failure, FunctionDescriptor descriptor) {
+        MethodType type = descriptor.toMethodType();
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), failure.getClass());
+        return MethodHandles.dropArguments(MethodHandles.insertArguments(thrower, 0, failure), 0,
+                type.parameterList());
     }
 
     private static final class dnnl_engine_get_count {
@@ -219,7 +237,7 @@ public class dnnl_common_h extends dnnl_common_types_h {
                 FunctionDescriptor.of(ValueLayout.ADDRESS));
     }
 
-    /** {@code const dnnl_version_t *dnnl_version()} */
+    /** {@code const dnnl_version_t *dnnl_version(void)} */
     public static MemorySegment dnnl_version() {
         MethodHandle mh$ = dnnl_version.HANDLE;
         try {

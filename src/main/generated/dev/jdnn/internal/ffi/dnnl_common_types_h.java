@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The declarations of {@code dnnl_common_types.h}: 0 functions, 48 integer constants, 11 typedef layouts; its structs are the classes {@link dnnl_version_t}.
- * The headers it includes are reached through {@link dnnl_version_h}.
+ * It extends {@link dnnl_version_h}, so {@code dnnl_common_types_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (3):
  * <ul>

@@ -2,16 +2,20 @@
 
 package dev.jdnn.internal.ffi;
 
+import dev.jdnn.runtime.NativeLoadException;
 import dev.jdnn.runtime.NativeLoader;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Optional;
 
 /**
  * The declarations of {@code dnnl.h}: 162 functions, 0 integer constants, 0 typedef layouts.
- * The headers it includes are reached through {@link dnnl_types_h}.
+ * It extends {@link dnnl_types_h}, so {@code dnnl_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (1):
  * <ul>
@@ -21,10 +25,24 @@ import java.lang.invoke.MethodHandle;
 public class dnnl_h extends dnnl_types_h {
     private dnnl_h() {}
 
+    // Binding native functions is what this class is for; callers need --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        MemorySegment address = NativeLoader.symbols().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));
-        return Linker.nativeLinker().downcallHandle(address, descriptor);
+        try {
+            Optional<MemorySegment> address = NativeLoader.symbols().find(name);
+            return address.isPresent()
+                    ? Linker.nativeLinker().downcallHandle(address.get(), descriptor)
+                    : throwing(new UnsatisfiedLinkError("unresolved symbol: " + name), descriptor);
+        } catch (NativeLoadException e) {
+            return throwing(e, descriptor);
+        }
+    }
+
+    private static MethodHandle throwing(Throwable failure, FunctionDescriptor descriptor) {
+        MethodType type = descriptor.toMethodType();
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), failure.getClass());
+        return MethodHandles.dropArguments(MethodHandles.insertArguments(thrower, 0, failure), 0,
+                type.parameterList());
     }
 
     private static final class dnnl_primitive_desc_next_impl {
@@ -2684,7 +2702,7 @@ public class dnnl_h extends dnnl_types_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa()} */
+    /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa(void)} */
     public static int dnnl_get_effective_cpu_isa() {
         MethodHandle mh$ = dnnl_get_effective_cpu_isa.HANDLE;
         try {
@@ -2718,7 +2736,7 @@ public class dnnl_h extends dnnl_types_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints()} */
+    /** {@code dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)} */
     public static int dnnl_get_cpu_isa_hints() {
         MethodHandle mh$ = dnnl_get_cpu_isa_hints.HANDLE;
         try {

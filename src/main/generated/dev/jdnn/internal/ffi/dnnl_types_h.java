@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The declarations of {@code dnnl_types.h}: 0 functions, 1974 integer constants, 27 typedef layouts; its structs are the classes {@link dnnl_exec_arg_t}.
- * The headers it includes are reached through {@link dnnl_common_h}.
+ * It extends {@link dnnl_common_h}, so {@code dnnl_types_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (4):
  * <ul>

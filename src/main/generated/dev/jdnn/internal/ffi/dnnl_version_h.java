@@ -4,7 +4,7 @@ package dev.jdnn.internal.ffi;
 
 /**
  * The declarations of {@code dnnl_version.h}: 0 functions, 3 integer constants, 0 typedef layouts.
- * The headers it includes are reached through {@link dnnl_config_h}.
+ * It extends {@link dnnl_config_h}, so {@code dnnl_version_h.X} also reaches the declarations of every header before it in the chain.
  *
  * <p>Not bound (1):
  * <ul>

@@ -101,12 +101,12 @@ public final class dnnl_version_t {
     private static final long hash$OFFSET =
             LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("hash"));
 
-    /** Reads {@code const char * hash}. */
+    /** Reads {@code const char *hash}. */
     public static MemorySegment hash(MemorySegment struct) {
         return struct.get(hash$LAYOUT, hash$OFFSET);
     }
 
-    /** Writes {@code const char * hash}. */
+    /** Writes {@code const char *hash}. */
     public static void hash(MemorySegment struct, MemorySegment value) {
         struct.set(hash$LAYOUT, hash$OFFSET, value);
     }

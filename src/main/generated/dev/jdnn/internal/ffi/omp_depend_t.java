@@ -51,12 +51,12 @@ public final class omp_depend_t {
     private static final long __omp_depend_t__$OFFSET =
             LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("__omp_depend_t__"));
 
-    /** The slice of the struct that holds {@code char[16] __omp_depend_t__}. */
+    /** The slice of the struct that holds {@code char __omp_depend_t__[16]}. */
     public static MemorySegment __omp_depend_t__(MemorySegment struct) {
         return struct.asSlice(__omp_depend_t__$OFFSET, __omp_depend_t__$LAYOUT.byteSize());
     }
 
-    /** Copies {@code value} into {@code char[16] __omp_depend_t__}. */
+    /** Copies {@code value} into {@code char __omp_depend_t__[16]}. */
     public static void __omp_depend_t__(MemorySegment struct, MemorySegment value) {
         MemorySegment.copy(value, 0L, struct, __omp_depend_t__$OFFSET, __omp_depend_t__$LAYOUT.byteSize());
     }

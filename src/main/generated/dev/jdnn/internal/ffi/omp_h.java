@@ -2,12 +2,16 @@
 
 package dev.jdnn.internal.ffi;
 
+import dev.jdnn.runtime.NativeLoadException;
 import dev.jdnn.runtime.NativeLoader;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Optional;
 
 /**
  * The declarations of {@code omp.h}: 81 functions, 70 integer constants, 11 typedef layouts; its structs are the classes {@link omp_lock_t}, {@link omp_nest_lock_t}, {@link omp_depend_t}, {@link omp_alloctrait_t}.
@@ -125,10 +129,24 @@ public class omp_h {
     public static final int _OMP_H = 1;
     public static final int _LIBGOMP_OMP_LOCK_DEFINED = 1;
 
+    // Binding native functions is what this class is for; callers need --enable-native-access.
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
-        MemorySegment address = NativeLoader.symbols().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("unresolved symbol: " + name));
-        return Linker.nativeLinker().downcallHandle(address, descriptor);
+        try {
+            Optional<MemorySegment> address = NativeLoader.symbols().find(name);
+            return address.isPresent()
+                    ? Linker.nativeLinker().downcallHandle(address.get(), descriptor)
+                    : throwing(new UnsatisfiedLinkError("unresolved symbol: " + name), descriptor);
+        } catch (NativeLoadException e) {
+            return throwing(e, descriptor);
+        }
+    }
+
+    private static MethodHandle throwing(Throwable failure, FunctionDescriptor descriptor) {
+        MethodType type = descriptor.toMethodType();
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), failure.getClass());
+        return MethodHandles.dropArguments(MethodHandles.insertArguments(thrower, 0, failure), 0,
+                type.parameterList());
     }
 
     private static final class omp_set_num_threads {
@@ -153,7 +171,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_threads()} */
+    /** {@code int omp_get_num_threads(void)} */
     public static int omp_get_num_threads() {
         MethodHandle mh$ = omp_get_num_threads.HANDLE;
         try {
@@ -170,7 +188,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_threads()} */
+    /** {@code int omp_get_max_threads(void)} */
     public static int omp_get_max_threads() {
         MethodHandle mh$ = omp_get_max_threads.HANDLE;
         try {
@@ -187,7 +205,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_thread_num()} */
+    /** {@code int omp_get_thread_num(void)} */
     public static int omp_get_thread_num() {
         MethodHandle mh$ = omp_get_thread_num.HANDLE;
         try {
@@ -204,7 +222,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_procs()} */
+    /** {@code int omp_get_num_procs(void)} */
     public static int omp_get_num_procs() {
         MethodHandle mh$ = omp_get_num_procs.HANDLE;
         try {
@@ -221,7 +239,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_in_parallel()} */
+    /** {@code int omp_in_parallel(void)} */
     public static int omp_in_parallel() {
         MethodHandle mh$ = omp_in_parallel.HANDLE;
         try {
@@ -255,7 +273,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_dynamic()} */
+    /** {@code int omp_get_dynamic(void)} */
     public static int omp_get_dynamic() {
         MethodHandle mh$ = omp_get_dynamic.HANDLE;
         try {
@@ -289,7 +307,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_nested()} */
+    /** {@code int omp_get_nested(void)} */
     public static int omp_get_nested() {
         MethodHandle mh$ = omp_get_nested.HANDLE;
         try {
@@ -510,7 +528,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
     }
 
-    /** {@code double omp_get_wtime()} */
+    /** {@code double omp_get_wtime(void)} */
     public static double omp_get_wtime() {
         MethodHandle mh$ = omp_get_wtime.HANDLE;
         try {
@@ -527,7 +545,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
     }
 
-    /** {@code double omp_get_wtick()} */
+    /** {@code double omp_get_wtick(void)} */
     public static double omp_get_wtick() {
         MethodHandle mh$ = omp_get_wtick.HANDLE;
         try {
@@ -578,7 +596,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_thread_limit()} */
+    /** {@code int omp_get_thread_limit(void)} */
     public static int omp_get_thread_limit() {
         MethodHandle mh$ = omp_get_thread_limit.HANDLE;
         try {
@@ -612,7 +630,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_active_levels()} */
+    /** {@code int omp_get_max_active_levels(void)} */
     public static int omp_get_max_active_levels() {
         MethodHandle mh$ = omp_get_max_active_levels.HANDLE;
         try {
@@ -629,7 +647,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_supported_active_levels()} */
+    /** {@code int omp_get_supported_active_levels(void)} */
     public static int omp_get_supported_active_levels() {
         MethodHandle mh$ = omp_get_supported_active_levels.HANDLE;
         try {
@@ -646,7 +664,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_level()} */
+    /** {@code int omp_get_level(void)} */
     public static int omp_get_level() {
         MethodHandle mh$ = omp_get_level.HANDLE;
         try {
@@ -697,7 +715,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_active_level()} */
+    /** {@code int omp_get_active_level(void)} */
     public static int omp_get_active_level() {
         MethodHandle mh$ = omp_get_active_level.HANDLE;
         try {
@@ -714,7 +732,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_in_final()} */
+    /** {@code int omp_in_final(void)} */
     public static int omp_in_final() {
         MethodHandle mh$ = omp_in_final.HANDLE;
         try {
@@ -731,7 +749,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_cancellation()} */
+    /** {@code int omp_get_cancellation(void)} */
     public static int omp_get_cancellation() {
         MethodHandle mh$ = omp_get_cancellation.HANDLE;
         try {
@@ -748,7 +766,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code omp_proc_bind_t omp_get_proc_bind()} */
+    /** {@code omp_proc_bind_t omp_get_proc_bind(void)} */
     public static int omp_get_proc_bind() {
         MethodHandle mh$ = omp_get_proc_bind.HANDLE;
         try {
@@ -765,7 +783,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_places()} */
+    /** {@code int omp_get_num_places(void)} */
     public static int omp_get_num_places() {
         MethodHandle mh$ = omp_get_num_places.HANDLE;
         try {
@@ -816,7 +834,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_place_num()} */
+    /** {@code int omp_get_place_num(void)} */
     public static int omp_get_place_num() {
         MethodHandle mh$ = omp_get_place_num.HANDLE;
         try {
@@ -833,7 +851,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_partition_num_places()} */
+    /** {@code int omp_get_partition_num_places(void)} */
     public static int omp_get_partition_num_places() {
         MethodHandle mh$ = omp_get_partition_num_places.HANDLE;
         try {
@@ -884,7 +902,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_default_device()} */
+    /** {@code int omp_get_default_device(void)} */
     public static int omp_get_default_device() {
         MethodHandle mh$ = omp_get_default_device.HANDLE;
         try {
@@ -901,7 +919,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_devices()} */
+    /** {@code int omp_get_num_devices(void)} */
     public static int omp_get_num_devices() {
         MethodHandle mh$ = omp_get_num_devices.HANDLE;
         try {
@@ -918,7 +936,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_device_num()} */
+    /** {@code int omp_get_device_num(void)} */
     public static int omp_get_device_num() {
         MethodHandle mh$ = omp_get_device_num.HANDLE;
         try {
@@ -935,7 +953,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_num_teams()} */
+    /** {@code int omp_get_num_teams(void)} */
     public static int omp_get_num_teams() {
         MethodHandle mh$ = omp_get_num_teams.HANDLE;
         try {
@@ -952,7 +970,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_team_num()} */
+    /** {@code int omp_get_team_num(void)} */
     public static int omp_get_team_num() {
         MethodHandle mh$ = omp_get_team_num.HANDLE;
         try {
@@ -969,7 +987,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_is_initial_device()} */
+    /** {@code int omp_is_initial_device(void)} */
     public static int omp_is_initial_device() {
         MethodHandle mh$ = omp_is_initial_device.HANDLE;
         try {
@@ -986,7 +1004,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_initial_device()} */
+    /** {@code int omp_get_initial_device(void)} */
     public static int omp_get_initial_device() {
         MethodHandle mh$ = omp_get_initial_device.HANDLE;
         try {
@@ -1003,7 +1021,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_task_priority()} */
+    /** {@code int omp_get_max_task_priority(void)} */
     public static int omp_get_max_task_priority() {
         MethodHandle mh$ = omp_get_max_task_priority.HANDLE;
         try {
@@ -1054,7 +1072,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_max_teams()} */
+    /** {@code int omp_get_max_teams(void)} */
     public static int omp_get_max_teams() {
         MethodHandle mh$ = omp_get_max_teams.HANDLE;
         try {
@@ -1088,7 +1106,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT));
     }
 
-    /** {@code int omp_get_teams_thread_limit()} */
+    /** {@code int omp_get_teams_thread_limit(void)} */
     public static int omp_get_teams_thread_limit() {
         MethodHandle mh$ = omp_get_teams_thread_limit.HANDLE;
         try {
@@ -1377,7 +1395,7 @@ public class omp_h {
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG));
     }
 
-    /** {@code omp_allocator_handle_t omp_get_default_allocator()} */
+    /** {@code omp_allocator_handle_t omp_get_default_allocator(void)} */
     public static long omp_get_default_allocator() {
         MethodHandle mh$ = omp_get_default_allocator.HANDLE;
         try {

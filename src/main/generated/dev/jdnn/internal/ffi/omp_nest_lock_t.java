@@ -50,12 +50,12 @@ public final class omp_nest_lock_t {
     private static final long _x$OFFSET =
             LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("_x"));
 
-    /** The slice of the struct that holds {@code unsigned char[16] _x}. */
+    /** The slice of the struct that holds {@code unsigned char _x[16]}. */
     public static MemorySegment _x(MemorySegment struct) {
         return struct.asSlice(_x$OFFSET, _x$LAYOUT.byteSize());
     }
 
-    /** Copies {@code value} into {@code unsigned char[16] _x}. */
+    /** Copies {@code value} into {@code unsigned char _x[16]}. */
     public static void _x(MemorySegment struct, MemorySegment value) {
         MemorySegment.copy(value, 0L, struct, _x$OFFSET, _x$LAYOUT.byteSize());
     }
