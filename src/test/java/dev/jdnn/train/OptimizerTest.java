@@ -151,10 +151,15 @@ class OptimizerTest {
             }
             int steps = 1_000;
             long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < steps; i++) {
-                updater.step(params, grads);
+            long allocated = Long.MAX_VALUE;
+            // The least of three rounds: a JIT recompilation in one round may allocate, a step may not.
+            for (int round = 0; round < 3; round++) {
+                long start = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < steps; i++) {
+                    updater.step(params, grads);
+                }
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - start);
             }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertTrue(before > 0, "the JVM counts allocated bytes (-1 would make this test vacuous)");
             System.out.printf("%s: %d bytes allocated by %d steps%n", name, allocated, steps);
             assertEquals(0, allocated, name + ": bytes allocated by " + steps + " steps");
