@@ -31,6 +31,20 @@ memory::desc any_desc(const dims &shape) {
     return f32_desc(shape, tag::any);
 }
 
+/// Creates a backward primitive descriptor with `make(weights layout)`, first asking for
+/// the forward weights' own layout (no reorder of weights or their gradient per step), and
+/// falling back to format any if no optimized implementation takes that layout.
+template <typename Make>
+auto in_forward_weights_layout(const memory::desc &forward_weights, Make make) {
+    try {
+        auto pd = make(forward_weights);
+        if (std::string(pd.impl_info_str()).rfind("ref", 0) != 0) return pd;
+    } catch (const dnnl::error &) {
+        // no implementation for that layout: let oneDNN choose
+    }
+    return make(any_desc(forward_weights.get_dims()));
+}
+
 /// The C++ loops (dropout, loss) index 2-D tensors row-major: insist on that layout.
 void require_row_major(const memory &mem, const char *what) {
     const memory::desc d = mem.get_desc();
@@ -128,14 +142,16 @@ memory TrainingNet::conv_backward(Net &net, ConvState &st, const memory &diff_ds
         bool need_diff_src) {
     using namespace dnnl;
     const memory::desc src_md = backward_desc(st.src.get_desc());
-    const memory::desc w_any = any_desc(st.pd.weights_desc().get_dims());
+    const memory::desc weights = st.pd.weights_desc();
     const memory::desc dst_md = backward_desc(st.pd.dst_desc());
     memory diff_src;
     if (need_diff_src) {
         // diff_src in the forward src's layout: that is what the layer below produced.
-        auto data_pd = convolution_backward_data::primitive_desc(engine_,
-                algorithm::convolution_direct, st.src.get_desc(), w_any, dst_md, kUnit, kSame,
-                kSame, st.pd);
+        auto data_pd = in_forward_weights_layout(weights, [&](const memory::desc &w) {
+            return convolution_backward_data::primitive_desc(engine_,
+                    algorithm::convolution_direct, st.src.get_desc(), w, dst_md, kUnit, kSame,
+                    kSame, st.pd);
+        });
         memory weights = adapt(net, params_[st.weight].value, data_pd.weights_desc());
         memory dd = adapt(net, diff_dst, data_pd.diff_dst_desc());
         diff_src = memory(data_pd.diff_src_desc(), engine_);
@@ -143,9 +159,11 @@ memory TrainingNet::conv_backward(Net &net, ConvState &st, const memory &diff_ds
                 {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src}});
         impls_.push_back("bwd_data=" + impl_of(data_pd));
     }
-    auto weights_pd = convolution_backward_weights::primitive_desc(engine_,
-            algorithm::convolution_direct, src_md, w_any,
-            any_desc(st.pd.bias_desc().get_dims()), dst_md, kUnit, kSame, kSame, st.pd);
+    auto weights_pd = in_forward_weights_layout(weights, [&](const memory::desc &w) {
+        return convolution_backward_weights::primitive_desc(engine_,
+                algorithm::convolution_direct, src_md, w, any_desc(st.pd.bias_desc().get_dims()),
+                dst_md, kUnit, kSame, kSame, st.pd);
+    });
     memory src = adapt(net, st.src, weights_pd.src_desc());
     memory dd = adapt(net, diff_dst, weights_pd.diff_dst_desc());
     memory diff_w(weights_pd.diff_weights_desc(), engine_);
@@ -260,12 +278,14 @@ memory TrainingNet::dense_forward(Net &net, const memory &src, int64_t out,
 memory TrainingNet::dense_backward(Net &net, DenseState &st, const memory &diff_dst,
         bool need_diff_src) {
     using namespace dnnl;
-    const memory::desc w_any = any_desc(st.pd.weights_desc().get_dims());
+    const memory::desc weights = st.pd.weights_desc();
     const memory::desc dst_md = backward_desc(st.pd.dst_desc());
     memory diff_src;
     if (need_diff_src) {
-        auto data_pd = inner_product_backward_data::primitive_desc(engine_, st.src.get_desc(),
-                w_any, dst_md, st.pd);
+        auto data_pd = in_forward_weights_layout(weights, [&](const memory::desc &w) {
+            return inner_product_backward_data::primitive_desc(engine_, st.src.get_desc(), w,
+                    dst_md, st.pd);
+        });
         memory weights = adapt(net, params_[st.weight].value, data_pd.weights_desc());
         memory dd = adapt(net, diff_dst, data_pd.diff_dst_desc());
         diff_src = memory(data_pd.diff_src_desc(), engine_);
@@ -273,8 +293,10 @@ memory TrainingNet::dense_backward(Net &net, DenseState &st, const memory &diff_
                 {{DNNL_ARG_DIFF_DST, dd}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DIFF_SRC, diff_src}});
         impls_.push_back("bwd_data=" + impl_of(data_pd));
     }
-    auto weights_pd = inner_product_backward_weights::primitive_desc(engine_,
-            st.src.get_desc(), w_any, any_desc(st.pd.bias_desc().get_dims()), dst_md, st.pd);
+    auto weights_pd = in_forward_weights_layout(weights, [&](const memory::desc &w) {
+        return inner_product_backward_weights::primitive_desc(engine_, st.src.get_desc(), w,
+                any_desc(st.pd.bias_desc().get_dims()), dst_md, st.pd);
+    });
     memory src = adapt(net, st.src, weights_pd.src_desc());
     memory dd = adapt(net, diff_dst, weights_pd.diff_dst_desc());
     memory diff_w(weights_pd.diff_weights_desc(), engine_);
