@@ -10,6 +10,9 @@ module dev.jdnn {
     requires me.tongfei.progressbar;
     requires org.knowm.xchart;
 
+    exports dev.jdnn;
+    exports dev.jdnn.data;
+    exports dev.jdnn.train;
     exports dev.jdnn.runtime;
     exports dev.jdnn.tensor;
     exports dev.jdnn.layers;
