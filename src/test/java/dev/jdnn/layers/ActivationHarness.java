@@ -94,6 +94,27 @@ final class ActivationHarness implements AutoCloseable {
         return worst;
     }
 
+    /**
+     * Asserts that {@code step} allocates nothing per run, on or off the heap, once warmed up. Heap bytes
+     * come from ThreadMXBean; a per-run object (16 bytes at least) would cost 16 * steps, so the bound of
+     * 8 bytes per run leaves room only for one-off JIT work. Off-heap bytes (CountingArena) must be 0.
+     */
+    static void assertAllocatesNothing(String what, int warmup, int steps, Runnable step) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < warmup; i++) step.run();
+        long offHeap = CountingArena.allocatedBytes();
+        long heap = threads.getCurrentThreadAllocatedBytes();
+        long measuring = threads.getCurrentThreadAllocatedBytes() - heap;
+        heap = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < steps; i++) step.run();
+        long heapBytes = threads.getCurrentThreadAllocatedBytes() - heap - measuring;
+        long offHeapBytes = CountingArena.allocatedBytes() - offHeap;
+        org.junit.jupiter.api.Assertions.assertTrue(heapBytes < 8L * steps && offHeapBytes == 0,
+                what + ": " + steps + " steps allocated " + heapBytes + " heap bytes and " + offHeapBytes
+                        + " off-heap bytes");
+    }
+
     @Override
     public void close() {
         arena.close();

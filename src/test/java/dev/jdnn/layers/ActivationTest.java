@@ -161,4 +161,19 @@ class ActivationTest {
             assertSame(gradient, plan.gradInput(), "linear passes the gradient through");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("activations")
+    void aTrainingStepAllocatesNothing(Activation activation) {
+        long[] dims = {8, 4, 6, 6};
+        int n = ActivationHarness.size(dims);
+        try (ActivationHarness h = new ActivationHarness()) {
+            LayerPlan plan = h.plan(activation, h.plain(ActivationHarness.uniform(1, n, -1, 1), dims), Mode.TRAINING);
+            plan.bindGradOutput(h.plain(ActivationHarness.uniform(2, n, -1, 1), dims));
+            ActivationHarness.assertAllocatesNothing(activation.name(), 500, 1000, () -> {
+                plan.forward();
+                plan.backward();
+            });
+        }
+    }
 }
