@@ -28,8 +28,9 @@ final class ActivationHarness implements AutoCloseable {
     /** A tensor in layout {@code tag} holding {@code values} (given in plain order). */
     Tensor inLayout(FormatTag tag, float[] values, long... dims) {
         Tensor plain = plain(values, dims);
-        Tensor t = Tensor.of(arena, MemoryDesc.of(arena, DataType.F32, tag, dims));
-        Step.reorder(context, plain, t).run(context.stream());
+        Tensor t = Step.inLayout(context, plain, MemoryDesc.of(arena, DataType.F32, tag, dims));
+        Step reorder = Step.reorder(context, plain, t);
+        if (reorder != null) reorder.run(context.stream());
         context.stream().waitAll();
         return t;
     }

@@ -18,12 +18,13 @@ import dev.jdnn.tensor.Tensor;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Names, parameters, and the post-op form of activations (what a compiled network fuses). */
-class ActivationTestPostOps {
+class ActivationPostOpsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.jdnn.layers.ActivationTest#activations")
     void postOpsAfterAnInnerProductComputeTheActivation(Activation activation) {
@@ -105,7 +106,7 @@ class ActivationTestPostOps {
         }
     }
 
-    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+    private static void assertMessage(String expected, Executable call) {
         assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
     }
 }
