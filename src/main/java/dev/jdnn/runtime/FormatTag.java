@@ -2,7 +2,10 @@ package dev.jdnn.runtime;
 
 import static dev.jdnn.internal.ffi.dnnl_h.*;
 
-/** Memory format tags: the plain layouts at jdnn's boundary, and ANY to let a primitive choose. */
+/**
+ * Memory format tags: the plain layouts at jdnn's boundary, ANY to let a primitive choose, and the
+ * 16-channel blocked layout that inference can ask for explicitly.
+ */
 public enum FormatTag {
     ANY(dnnl_format_tag_any),
     A(dnnl_a),
@@ -10,6 +13,7 @@ public enum FormatTag {
     NC(dnnl_nc),
     NCHW(dnnl_nchw),
     NHWC(dnnl_nhwc),
+    NCHW16C(dnnl_nChw16c),
     OI(dnnl_oi),
     OIHW(dnnl_oihw),
     X(dnnl_x);

@@ -40,6 +40,11 @@ public final class MemoryDesc {
                 slot -> dnnl_memory_desc_clone(slot, borrowed), h -> dnnl_memory_desc_destroy(h)));
     }
 
+    /** A copy of this descriptor owned by {@code owner}, to outlive the arena that owns this one. */
+    public MemoryDesc copy(Arena owner) {
+        return copyOf(owner, handle);
+    }
+
     /** The same memory seen with other dims (e.g. N x C x H x W as N x CHW); no data moves. */
     public MemoryDesc reshape(Arena owner, long... dims) {
         try (Arena scratch = Arena.ofConfined()) {

@@ -15,14 +15,22 @@ public final class NativeLoader {
     public static final String LIBRARY_PROPERTY = "jdnn.library.path";
     public static final String LIBRARY_ENV = "JDNN_LIBRARY_PATH";
 
-    private static SymbolLookup symbols;
+    private static volatile SymbolLookup symbols;
     private static List<Path> loaded;
     private static NativeLoadException failure;
 
     private NativeLoader() {}
 
-    /** The symbols of the loaded libraries; loads them on first use and checks oneDNN's version. */
-    public static synchronized SymbolLookup symbols() {
+    /**
+     * The symbols of the loaded libraries; loads them on first use and checks oneDNN's version. Once
+     * loaded this takes no lock: per-call wrappers such as {@link Threads#set} go through it.
+     */
+    public static SymbolLookup symbols() {
+        SymbolLookup loadedSymbols = symbols;
+        return loadedSymbols != null ? loadedSymbols : load();
+    }
+
+    private static synchronized SymbolLookup load() {
         if (symbols != null) return symbols;
         if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
         try {

@@ -1,0 +1,211 @@
+package dev.jdnn.inference;
+
+import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.BatchNorm;
+import dev.jdnn.layers.Convolution2D;
+import dev.jdnn.layers.Dense;
+import dev.jdnn.layers.Dropout;
+import dev.jdnn.layers.EltwiseOp;
+import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.Layer;
+import dev.jdnn.layers.Network;
+import dev.jdnn.layers.Parameter;
+import dev.jdnn.layers.PoolMode;
+import dev.jdnn.layers.Pooling2D;
+import dev.jdnn.layers.Sequential;
+import dev.jdnn.runtime.Algorithm;
+import dev.jdnn.runtime.Memory;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a trained network into inference operations: each batch norm folded into the convolution or
+ * dense layer before it, activations fused as post-ops (softmax, which is not element-wise, stays a
+ * step of its own), dropout removed, and a flatten in front of a dense layer dropped because the dense
+ * layer reads the 4-D tensor directly. The folded weights are copied into {@code owner}, so the
+ * compiled model does not depend on the network afterwards.
+ * <p>Folding y = s * (x - mean) / sqrt(var + eps) + t into x = W u + b gives, per output channel o,
+ * W'[o] = W[o] * k[o] and b'[o] = (b[o] - mean[o]) * k[o] + t[o], with k = s / sqrt(var + eps),
+ * computed in double and rounded once.
+ */
+final class Folding {
+    /** A layer of the flattened graph with its own parameters and its per-sample input shape. */
+    private record Placed(Layer layer, List<Parameter> parameters, long[] inputShape) {}
+
+    private final Arena owner;
+    private final List<InferenceOp> ops = new ArrayList<>();
+    private Pending pending;
+    /** The C x H x W shape a dropped flatten received, which the dense layer after it reads directly. */
+    private long[] unflattened;
+
+    private Folding(Arena owner) {
+        this.owner = owner;
+    }
+
+    /** The network's inference operations, with folded weights allocated in {@code owner}. */
+    static List<InferenceOp> fold(Network network, Arena owner) {
+        List<Placed> layers = new ArrayList<>();
+        flatten(network.root(), network.parameters().parameters(), network.inputShape(), layers);
+        Folding folding = new Folding(owner);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer next = i + 1 < layers.size() ? layers.get(i + 1).layer() : null;
+            folding.add(layers.get(i), next);
+        }
+        folding.flush();
+        return List.copyOf(folding.ops);
+    }
+
+    private static void flatten(Layer layer, List<Parameter> parameters, long[] inputShape, List<Placed> into) {
+        if (layer instanceof Sequential sequential) {
+            int offset = 0;
+            long[] shape = inputShape;
+            for (Layer child : sequential.layers()) {
+                int count = child.parameters(shape).size();
+                flatten(child, parameters.subList(offset, offset + count), shape, into);
+                offset += count;
+                shape = child.outputShape(shape);
+            }
+        } else {
+            into.add(new Placed(layer, parameters, inputShape));
+        }
+    }
+
+    private void add(Placed placed, Layer next) {
+        Layer layer = placed.layer();
+        long[] in = placed.inputShape();
+        switch (layer) {
+            case Convolution2D conv -> {
+                flush();
+                long[] h = conv.padding().beforeAfter(in[1], conv.filterSize(), conv.stride());
+                long[] w = conv.padding().beforeAfter(in[2], conv.filterSize(), conv.stride());
+                pending = new Pending(layer, InferenceOp.Affine.Kind.CONVOLUTION,
+                        placed.parameters().get(0).spec().dims(), placed.parameters(),
+                        new long[] {conv.stride(), conv.stride()}, new long[] {h[0], w[0]}, new long[] {h[1], w[1]},
+                        conv.outputShape(in));
+            }
+            case Dense dense -> {
+                flush();
+                // After a conv stack the weights O x (C*H*W) are read as O x C x H x W: the same floats.
+                long[] source = unflattened != null ? unflattened : in;
+                unflattened = null;
+                long[] dims = source.length == 3 ? new long[] {dense.outFeatures(), source[0], source[1], source[2]}
+                        : new long[] {dense.outFeatures(), dense.inFeatures()};
+                pending = new Pending(layer, InferenceOp.Affine.Kind.DENSE, dims, placed.parameters(),
+                        null, null, null, dense.outputShape(in));
+            }
+            case BatchNorm norm -> requirePendingBeforeActivation(layer).fold(norm, placed.parameters());
+            case Activation activation -> addActivation(activation, in);
+            case Pooling2D pool -> {
+                flush();
+                long[] h = pool.padding().beforeAfter(in[1], pool.filterSize(), pool.stride());
+                long[] w = pool.padding().beforeAfter(in[2], pool.filterSize(), pool.stride());
+                Algorithm algorithm = pool.mode() == PoolMode.MAX ? Algorithm.POOLING_MAX
+                        : Algorithm.POOLING_AVG_EXCLUDE_PADDING;
+                ops.add(new InferenceOp.Pool(algorithm, new long[] {pool.filterSize(), pool.filterSize()},
+                        new long[] {pool.stride(), pool.stride()}, new long[] {h[0], w[0]}, new long[] {h[1], w[1]},
+                        pool.outputShape(in)));
+            }
+            case Dropout ignored -> { } // the identity at inference
+            case Flatten ignored -> {
+                if (!(next instanceof Dense)) {
+                    throw new UnsupportedOperationException("a flatten is only compiled for inference in front of a"
+                            + " dense layer, which reads its input unflattened; here it is followed by "
+                            + (next == null ? "nothing" : next.name()));
+                }
+                unflattened = in;
+            }
+            default -> throw new UnsupportedOperationException("layer " + layer.name() + " ("
+                    + layer.getClass().getSimpleName() + ") cannot be compiled for inference; supported: convolution,"
+                    + " dense, batch norm, activation, pooling, dropout, flatten");
+        }
+    }
+
+    private void addActivation(Activation activation, long[] in) {
+        if (activation.function() == ActivationFunction.SOFTMAX) {
+            flush();
+            ops.add(new InferenceOp.Softmax(activation.outputShape(in)));
+            return;
+        }
+        if (pending == null) {
+            throw new UnsupportedOperationException(activation.name() + " must follow a convolution or dense layer"
+                    + " (optionally with batch norm) to be fused into it for inference");
+        }
+        pending.postOps.addAll(activation.asPostOps().orElseThrow());
+        pending.activated = true;
+    }
+
+    private Pending requirePendingBeforeActivation(Layer layer) {
+        if (pending == null || pending.activated) {
+            throw new UnsupportedOperationException(layer.name() + " must directly follow a convolution or dense"
+                    + " layer to be folded into it for inference");
+        }
+        return pending;
+    }
+
+    private void flush() {
+        if (pending == null) return;
+        ops.add(pending.toOp(owner));
+        pending = null;
+    }
+
+    /** The convolution or dense layer being folded, with copies of its weights and bias. */
+    private static final class Pending {
+        private final Layer layer;
+        private final InferenceOp.Affine.Kind kind;
+        private final long[] weightDims;
+        private final float[] weights;
+        private final float[] bias;
+        private final long[] strides;
+        private final long[] padBefore;
+        private final long[] padAfter;
+        private final long[] outputShape;
+        private final List<EltwiseOp> postOps = new ArrayList<>();
+        private boolean activated;
+
+        Pending(Layer layer, InferenceOp.Affine.Kind kind, long[] weightDims, List<Parameter> parameters,
+                long[] strides, long[] padBefore, long[] padAfter, long[] outputShape) {
+            this.layer = layer;
+            this.kind = kind;
+            this.weightDims = weightDims;
+            this.weights = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
+            this.bias = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
+            this.strides = strides;
+            this.padBefore = padBefore;
+            this.padAfter = padAfter;
+            this.outputShape = outputShape;
+        }
+
+        /** Folds batch norm (parameters scale, shift, running mean, running variance) into the weights. */
+        void fold(BatchNorm norm, List<Parameter> parameters) {
+            float[] scale = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
+            float[] shift = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
+            float[] mean = parameters.get(2).value().toArray(ValueLayout.JAVA_FLOAT);
+            float[] variance = parameters.get(3).value().toArray(ValueLayout.JAVA_FLOAT);
+            if (scale.length != bias.length) {
+                throw new IllegalStateException(norm.name() + " normalizes " + scale.length + " channels but "
+                        + layer.name() + " gives " + bias.length);
+            }
+            int perChannel = weights.length / bias.length;
+            for (int o = 0; o < bias.length; o++) {
+                double k = scale[o] / Math.sqrt((double) variance[o] + norm.epsilon());
+                for (int i = o * perChannel, end = i + perChannel; i < end; i++) weights[i] = (float) (weights[i] * k);
+                bias[o] = (float) ((bias[o] - (double) mean[o]) * k + shift[o]);
+            }
+        }
+
+        InferenceOp toOp(Arena owner) {
+            return new InferenceOp.Affine(kind, weightDims, copy(owner, weights), copy(owner, bias), strides,
+                    padBefore, padAfter, List.copyOf(postOps), outputShape);
+        }
+
+        private static MemorySegment copy(Arena owner, float[] values) {
+            MemorySegment segment = owner.allocate((long) values.length * Float.BYTES, Memory.ALIGNMENT);
+            MemorySegment.copy(values, 0, segment, ValueLayout.JAVA_FLOAT, 0, values.length);
+            return segment;
+        }
+    }
+}

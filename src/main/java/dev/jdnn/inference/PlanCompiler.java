@@ -1,0 +1,205 @@
+package dev.jdnn.inference;
+
+import dev.jdnn.layers.EltwiseOp;
+import dev.jdnn.runtime.Algorithm;
+import dev.jdnn.runtime.Arg;
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.ExecArgs;
+import dev.jdnn.runtime.FormatTag;
+import dev.jdnn.runtime.Memory;
+import dev.jdnn.runtime.MemoryDesc;
+import dev.jdnn.runtime.Primitive;
+import dev.jdnn.runtime.PrimitiveAttr;
+import dev.jdnn.runtime.PrimitiveDesc;
+import dev.jdnn.runtime.PrimitiveDescs;
+import dev.jdnn.runtime.PropKind;
+import dev.jdnn.runtime.Query;
+import dev.jdnn.runtime.Stream;
+import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@link BatchPlan} of a compiled model for one batch size: a primitive per operation with
+ * the layouts oneDNN prefers, the shared packed weights, and a reorder only where one primitive's output
+ * layout (or type) is not what the next one reads. The images are read plain by the first convolution
+ * (a blocked input would pad a single channel to 16), and a dense layer reads its input in whatever
+ * layout it arrives in, so the flatten in front of it costs nothing.
+ */
+final class PlanCompiler {
+    private static final Engine ENGINE = Engine.cpu();
+
+    /** An activation tensor of the plan: its layout, its memory, and the buffer it lives in. */
+    private record Value(MemoryDesc desc, Memory memory, Buffers.Slot slot, long[] dims) {}
+
+    private final CompiledModel model;
+    private final int batch;
+    private final Arena arena;
+    private final Buffers buffers;
+    private final Stream stream;
+    private final DataType inner;
+    private final List<BoundStep> steps = new ArrayList<>();
+    private final List<String> implementations = new ArrayList<>();
+
+    private PlanCompiler(CompiledModel model, int batch, Arena arena, Buffers buffers, Stream stream) {
+        this.model = model;
+        this.batch = batch;
+        this.arena = arena;
+        this.buffers = buffers;
+        this.stream = stream;
+        this.inner = model.precision() == Precision.BF16 ? DataType.BF16 : DataType.F32;
+    }
+
+    /** Compiles {@code model} for {@code batch} images; everything it creates belongs to {@code arena}. */
+    static BatchPlan compile(CompiledModel model, int batch, Arena arena, Buffers buffers, Stream stream) {
+        return new PlanCompiler(model, batch, arena, buffers, stream).build();
+    }
+
+    private BatchPlan build() {
+        long[] inputDims = withBatch(model.imageShape());
+        // One channel: NCHW and NHWC are the same bytes, so the images can be described channels-last for
+        // a channels-last convolution, which then reads them in place.
+        MemoryDesc inputDesc = inputDims[1] == 1 && model.layout() == Layout.NHWC
+                ? MemoryDesc.of(arena, DataType.F32, FormatTag.NHWC, inputDims) : plain(DataType.F32, inputDims);
+        Memory images = new Memory(inputDesc, ENGINE, arena,
+                buffers.activations(Buffers.Slot.INPUT, inputDesc.byteSize(), batch));
+        Value input = new Value(inputDesc, images, Buffers.Slot.INPUT, inputDims);
+        Value current = input;
+        List<InferenceOp> ops = model.ops();
+        for (int i = 0; i < ops.size(); i++) {
+            boolean last = i == ops.size() - 1;
+            current = switch (ops.get(i)) {
+                case InferenceOp.Affine a when a.kind() == InferenceOp.Affine.Kind.CONVOLUTION ->
+                        convolution(i, a, current, current == input, last);
+                case InferenceOp.Affine a -> dense(i, a, current, last);
+                case InferenceOp.Pool p -> pool(p, current);
+                case InferenceOp.Softmax s -> softmax(current);
+            };
+        }
+        current = relayout(current, plain(DataType.F32, current.dims()));
+        return new BatchPlan(batch, input.memory().data().asSlice(0, input.desc().byteSize()),
+                current.memory().data().asSlice(0, current.desc().byteSize()), steps, implementations);
+    }
+
+    private Value convolution(int index, InferenceOp.Affine op, Value in, boolean readsImages, boolean last) {
+        long[] dstDims = withBatch(op.outputShape());
+        MemoryDesc src = readsImages && in.desc().dataType() == inner ? in.desc()
+                : MemoryDesc.of(arena, inner, model.layout().activations(), in.dims());
+        MemoryDesc dst = last ? plain(DataType.F32, dstDims)
+                : MemoryDesc.of(arena, inner, model.layout().activations(), dstDims);
+        PrimitiveDesc desc = PrimitiveDescs.convolutionForward(arena, PropKind.FORWARD_INFERENCE, src,
+                any(op.weightDims()), biasDesc(op), dst, op.strides(), op.padBefore(), op.padAfter(),
+                postOps(op.postOps()));
+        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)));
+    }
+
+    private Value dense(int index, InferenceOp.Affine op, Value in, boolean last) {
+        long[] dstDims = withBatch(op.outputShape());
+        MemoryDesc src = in.desc().dataType() == inner ? in.desc() : MemoryDesc.of(arena, inner, FormatTag.ANY, in.dims());
+        MemoryDesc dst = last ? plain(DataType.F32, dstDims) : MemoryDesc.of(arena, inner, FormatTag.ANY, dstDims);
+        PrimitiveDesc desc = PrimitiveDescs.innerProductForward(arena, PropKind.FORWARD_INFERENCE, src,
+                any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps()));
+        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)));
+    }
+
+    private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src) {
+        long[] dims = op.weightDims();
+        MemoryDesc plainWeights = MemoryDesc.of(arena, DataType.F32, dims.length == 4 ? FormatTag.OIHW : FormatTag.OI, dims);
+        MemoryDesc weightsDesc = desc.query(Query.WEIGHTS);
+        Memory weights = new Memory(weightsDesc, ENGINE, arena,
+                model.packedWeights().in(index, weightsDesc, plainWeights, op.weights(), stream));
+        Memory bias = new Memory(biasDesc(op), ENGINE, arena, op.bias());
+        Value dst = allocate(desc.query(Query.DST), src);
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.SRC, src.memory());
+        args.put(Arg.WEIGHTS, weights);
+        args.put(Arg.BIAS, bias);
+        args.put(Arg.DST, dst.memory());
+        add(desc, args, false);
+        return dst;
+    }
+
+    private Value pool(InferenceOp.Pool op, Value in) {
+        Value src = in.desc().dataType() == inner ? in : relayout(in, plain(inner, in.dims()));
+        MemoryDesc dstAny = MemoryDesc.of(arena, inner, FormatTag.ANY, withBatch(op.outputShape()));
+        PrimitiveDesc desc = PrimitiveDescs.poolingForward(arena, PropKind.FORWARD_INFERENCE, op.algorithm(),
+                src.desc(), dstAny, op.strides(), op.kernel(), op.padBefore(), op.padAfter(), new PrimitiveAttr(arena));
+        Value dst = allocate(desc.query(Query.DST), src);
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.SRC, src.memory());
+        args.put(Arg.DST, dst.memory());
+        add(desc, args, false);
+        return dst;
+    }
+
+    private Value softmax(Value in) {
+        Value src = in.desc().dataType() == inner ? in : relayout(in, plain(inner, in.dims()));
+        PrimitiveDesc desc = PrimitiveDescs.softmaxForward(arena, PropKind.FORWARD_INFERENCE,
+                Algorithm.SOFTMAX_ACCURATE, src.desc(), src.desc(), 1, new PrimitiveAttr(arena));
+        Value dst = allocate(desc.query(Query.DST), src);
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.SRC, src.memory());
+        args.put(Arg.DST, dst.memory());
+        add(desc, args, false);
+        return dst;
+    }
+
+    /** {@code value} in layout {@code wanted}: itself when it already is, else the output of a new reorder. */
+    private Value relayout(Value value, MemoryDesc wanted) {
+        if (value.desc().sameAs(wanted)) return value;
+        PrimitiveDesc desc = PrimitiveDescs.reorder(arena, value.desc(), wanted, new PrimitiveAttr(arena));
+        Value dst = allocate(wanted, value);
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.FROM, value.memory());
+        args.put(Arg.TO, dst.memory());
+        add(desc, args, true);
+        return dst;
+    }
+
+    /** A new activation in {@code desc}, in the ping-pong buffer that {@code src} does not occupy. */
+    private Value allocate(MemoryDesc desc, Value src) {
+        Buffers.Slot slot = src.slot() == Buffers.Slot.PING ? Buffers.Slot.PONG : Buffers.Slot.PING;
+        Memory memory = new Memory(desc, ENGINE, arena, buffers.activations(slot, desc.byteSize(), batch));
+        return new Value(desc, memory, slot, desc.dims());
+    }
+
+    private void add(PrimitiveDesc desc, Map<Arg, Memory> args, boolean reorder) {
+        MemoryDesc scratchpad = desc.query(Query.SCRATCHPAD);
+        if (scratchpad != null && scratchpad.byteSize() > 0) {
+            args.put(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, arena, buffers.scratchpad(scratchpad.byteSize())));
+        }
+        ExecArgs bound = new ExecArgs(arena, args.size());
+        args.forEach(bound::bind);
+        steps.add(new BoundStep(new Primitive(desc, arena), bound, reorder));
+        implementations.add(desc.implementation());
+    }
+
+    private PrimitiveAttr postOps(List<EltwiseOp> ops) {
+        PrimitiveAttr attr = new PrimitiveAttr(arena);
+        for (EltwiseOp op : ops) op.appendTo(attr);
+        return attr;
+    }
+
+    private MemoryDesc any(long[] dims) {
+        return MemoryDesc.of(arena, inner, FormatTag.ANY, dims);
+    }
+
+    private MemoryDesc biasDesc(InferenceOp.Affine op) {
+        return MemoryDesc.of(arena, DataType.F32, FormatTag.A, op.weightDims()[0]);
+    }
+
+    private MemoryDesc plain(DataType type, long[] dims) {
+        return MemoryDesc.of(arena, type, Tensor.plainTag(dims.length), dims);
+    }
+
+    private long[] withBatch(long[] perSample) {
+        long[] dims = new long[perSample.length + 1];
+        dims[0] = batch;
+        System.arraycopy(perSample, 0, dims, 1, perSample.length);
+        return dims;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jdnn.inference;
+
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Dataset;
+import dev.jdnn.data.Datasets;
+import dev.jdnn.runtime.OneDnn;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Prints batch-1 latency (1 thread) and batch-256 throughput (2 threads: one 2-thread call, or two
+ * 1-thread predictors on 128 images each) of W1's architecture for every precision and activation layout,
+ * or those named as arguments (e.g. {@code F32-NHWC}); {@code -Db1only=true} skips batch 256. Not a test:
+ * run it by hand on a quiet machine, with the test class path.
+ */
+public final class InferenceTiming {
+    private static final int WARMUP = 1_000;
+    private static final int TIMED = 10_000;
+    private static final int BIG = 256;
+    private static final int PASSES = 3;
+
+    private InferenceTiming() {}
+
+    public static void main(String[] args) throws Exception {
+        Dataset test = Datasets.embeddedDefault().test();
+        float[] pixels = test.toArray();
+        try (SimpleCNN model = w1()) {
+            model.fit(Datasets.embeddedDefault().train().head(200));
+            System.out.println("oneDNN " + OneDnn.version() + " on " + OneDnn.isa());
+            List<Precision> precisions = OneDnn.supportsBf16() ? List.of(Precision.F32, Precision.BF16)
+                    : List.of(Precision.F32);
+            List<String> only = List.of(args);
+            for (Precision precision : precisions) {
+                for (Layout layout : Layout.values()) {
+                    if (!only.isEmpty() && !only.contains(precision + "-" + layout)) continue;
+                    try (CompiledModel compiled = CompiledModel.of(model, BIG, precision, layout)) {
+                        report(compiled, pixels, test.count(), !Boolean.getBoolean("b1only"));
+                    }
+                }
+            }
+        }
+    }
+
+    /** W1's SimpleCNN: conv 1->32, conv 32->64, dense 3136->128, dense 128->10. */
+    static SimpleCNN w1() {
+        return SimpleCNN.builder().inChannels(List.of(1, 32)).outChannels(64).inFeatures(List.of(3136, 128))
+                .outFeatures(10).initializer("kaiming-normal").epochs(1).batchSize(100).seed(1).threads(2)
+                .progress(false).build();
+    }
+
+    private static void report(CompiledModel compiled, float[] pixels, int count, boolean big) throws Exception {
+        int size = compiled.imageSize();
+        String label = compiled.precision() + " " + compiled.layout();
+        try (Predictor predictor = compiled.newPredictor()) {
+            float[] image = new float[size];
+            float[] logits = new float[compiled.outputSize()];
+            long[] nanos = new long[TIMED];
+            for (int i = 0; i < WARMUP + TIMED; i++) {
+                System.arraycopy(pixels, (i % count) * size, image, 0, size);
+                long t0 = System.nanoTime();
+                predictor.predict(image, logits);
+                if (i >= WARMUP) nanos[i - WARMUP] = System.nanoTime() - t0;
+            }
+            Arrays.sort(nanos);
+            BatchPlan plan = predictor.prepare(1);
+            System.out.printf("%s b1: p50 %.1f us, p99 %.1f us; reorders %d; %s%n", label, nanos[TIMED / 2 - 1] / 1e3,
+                    nanos[(int) Math.ceil(0.99 * TIMED) - 1] / 1e3, plan.reorderCount(), plan.implementations());
+        }
+        if (!big) return;
+        float[] batch = new float[BIG * size];
+        for (int i = 0; i < BIG; i++) System.arraycopy(pixels, (i % count) * size, batch, i * size, size);
+        int batches = 40;
+        try (Predictor whole = compiled.newPredictor(2)) {
+            float[] logits = new float[BIG * compiled.outputSize()];
+            double best = 0;
+            for (int pass = 0; pass <= PASSES; pass++) {
+                long t0 = System.nanoTime();
+                for (int b = 0; b < batches; b++) whole.predict(batch, logits);
+                if (pass > 0) best = Math.max(best, batches * BIG / ((System.nanoTime() - t0) / 1e9));
+            }
+            System.out.printf("%s b256 whole batch, 2 threads: %.0f img/s; %s%n", label, best,
+                    whole.prepare(BIG).implementations());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Predictor a = compiled.newPredictor(); Predictor b = compiled.newPredictor()) {
+            float[] half = Arrays.copyOf(batch, BIG / 2 * size);
+            float[] otherHalf = Arrays.copyOfRange(batch, BIG / 2 * size, BIG * size);
+            float[] la = new float[BIG / 2 * compiled.outputSize()];
+            float[] lb = new float[BIG / 2 * compiled.outputSize()];
+            double best = 0;
+            for (int pass = 0; pass <= PASSES; pass++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < batches; i++) {
+                    Future<?> fa = pool.submit(() -> a.predict(half, la));
+                    Future<?> fb = pool.submit(() -> b.predict(otherHalf, lb));
+                    fa.get();
+                    fb.get();
+                }
+                if (pass > 0) best = Math.max(best, batches * BIG / ((System.nanoTime() - t0) / 1e9));
+            }
+            System.out.printf("%s b256 as 2 x 128 on 1-thread predictors: %.0f img/s%n", label, best);
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
