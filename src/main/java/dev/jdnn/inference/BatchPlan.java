@@ -59,6 +59,11 @@ final class BatchPlan {
         stream.waitAll();
     }
 
+    /** The steps in execution order, e.g. to time them one by one. */
+    List<BoundStep> steps() {
+        return List.of(steps);
+    }
+
     /** How many of the steps are reorders (layout or type conversions between primitives). */
     int reorderCount() {
         int n = 0;

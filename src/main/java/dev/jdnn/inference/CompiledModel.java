@@ -88,15 +88,20 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /**
-     * A predictor whose primitives use {@code threads} OpenMP threads. Creating one is cheap: its plans
-     * are compiled on first use of each batch size, on the thread that uses it.
+     * A predictor using {@code threads} threads per call (see {@link Predictor} for how it shares them).
+     * Creating one is cheap: its plans are compiled on first use of each batch size.
      * @throws IllegalArgumentException if threads is below 1
      * @throws IllegalStateException if this model is closed
      */
-    public synchronized Predictor newPredictor(int threads) {
+    public Predictor newPredictor(int threads) {
+        return newPredictor(threads, threads * Predictor.MIN_IMAGES_PER_PART);
+    }
+
+    /** A predictor that splits batches of at least {@code splitFrom} images between its threads. */
+    synchronized Predictor newPredictor(int threads, int splitFrom) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         requireOpen();
-        Predictor predictor = new Predictor(this, threads);
+        Predictor predictor = new Predictor(this, threads, splitFrom);
         openPredictors++;
         return predictor;
     }

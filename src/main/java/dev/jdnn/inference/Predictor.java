@@ -1,8 +1,6 @@
 package dev.jdnn.inference;
 
 import dev.jdnn.runtime.CountingArena;
-import dev.jdnn.runtime.Engine;
-import dev.jdnn.runtime.Stream;
 import dev.jdnn.runtime.Threads;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,39 +11,61 @@ import java.util.Arrays;
  * Runs a {@link CompiledModel} on 1 to {@link CompiledModel#maxBatch()} images per call. Images are
  * float32, plain N x C x H x W (the batch size is the input length divided by the image size); the
  * results are N rows of {@link CompiledModel#outputSize()} logits.
- * <p>Each predictor has its own stream, buffers and primitives, and compiles its plan for a batch size
+ * <p>Each predictor has its own streams, buffers and primitives, and compiles its plan for a batch size
  * the first time it sees that size. After that first call a prediction allocates nothing, on the Java
  * heap or off it.
  * <p><b>Threads.</b> A predictor is used by one thread at a time (give each thread its own: they are
  * cheap, and they share the model's weights). Every call first sets the calling thread's OpenMP team
- * size to this predictor's {@link #threads()} (a per-thread setting that one cheap native call makes),
- * so other oneDNN work on the same thread may leave it changed. The same model, input and thread count
- * give bit-identical results on any thread.
+ * size (a per-thread setting that one cheap native call makes), so other oneDNN work on the same thread
+ * may find it changed. A predictor of {@code threads} > 1 splits a batch of at least {@code threads} x
+ * {@value #MIN_IMAGES_PER_PART} images into {@code threads} parts, run at the same time by the calling
+ * thread and {@code threads - 1} worker threads of the predictor, each with 1 OpenMP thread (no
+ * synchronization inside the primitives: faster than one call on {@code threads} OpenMP threads);
+ * smaller batches run in one call on {@code threads} OpenMP threads.
+ * <p>The same model, input, batch size and thread count give bit-identical results on any thread.
  */
 public final class Predictor implements AutoCloseable {
+    /** The fewest images per part for which a batch is split between threads. */
+    public static final int MIN_IMAGES_PER_PART = 4;
+
     private final CompiledModel model;
     private final int threads;
+    private final int splitFrom;
     private final int imageSize;
     private final int outputSize;
-    private final int maxBatch;
     private final CountingArena arena = new CountingArena();
-    private final Stream stream;
-    private final Buffers buffers;
-    private final BatchPlan[] plans;
+    private final Lane whole;
+    private final Lane[] parts;
+    private final BatchPlan[] partPlans;
+    private final int[] partFirst;
+    private Worker[] workers;
+    private final ArrayIo arrayIo = new ArrayIo();
+    private final ClassIo classIo = new ClassIo();
+    private final BufferIo bufferIo = new BufferIo();
+    private final SegmentIo segmentIo = new SegmentIo();
+    private final int[] oneClass = new int[1];
     private boolean closed;
 
-    Predictor(CompiledModel model, int threads) {
+    /**
+     * A predictor of {@code threads} that splits batches of at least {@code splitFrom} images (at least
+     * one image per thread).
+     */
+    Predictor(CompiledModel model, int threads, int splitFrom) {
         this.model = model;
         this.threads = threads;
         this.imageSize = model.imageSize();
         this.outputSize = model.outputSize();
-        this.maxBatch = model.maxBatch();
-        this.stream = new Stream(Engine.cpu(), arena);
-        this.buffers = new Buffers(arena, maxBatch);
-        this.plans = new BatchPlan[maxBatch + 1];
+        int maxBatch = model.maxBatch();
+        boolean splits = threads > 1 && splitFrom <= maxBatch;
+        this.splitFrom = splits ? Math.max(splitFrom, threads) : Integer.MAX_VALUE;
+        this.whole = new Lane(model, threads, splits ? this.splitFrom - 1 : maxBatch, arena);
+        this.parts = splits ? new Lane[threads] : null;
+        for (int p = 0; splits && p < threads; p++) parts[p] = new Lane(model, 1, (maxBatch + threads - 1) / threads, arena);
+        this.partPlans = splits ? new BatchPlan[threads] : null;
+        this.partFirst = splits ? new int[threads] : null;
     }
 
-    /** The OpenMP threads each prediction uses. */
+    /** The threads each prediction uses. */
     public int threads() {
         return threads;
     }
@@ -62,10 +82,9 @@ public final class Predictor implements AutoCloseable {
     public void predict(float[] images, float[] logits) {
         int n = batchOf(images.length);
         requireOutput(logits.length, n);
-        BatchPlan plan = prepare(n);
-        MemorySegment.copy(images, 0, plan.input(), ValueLayout.JAVA_FLOAT, 0, images.length);
-        plan.run(stream);
-        MemorySegment.copy(plan.output(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        arrayIo.in = images;
+        arrayIo.out = logits;
+        run(n, arrayIo);
     }
 
     /**
@@ -76,10 +95,9 @@ public final class Predictor implements AutoCloseable {
     public void predict(FloatBuffer images, FloatBuffer logits) {
         int n = batchOf(images.remaining());
         requireOutput(logits.remaining(), n);
-        BatchPlan plan = prepare(n);
-        plan.inputView().put(0, images, images.position(), images.remaining());
-        plan.run(stream);
-        logits.put(logits.position(), plan.outputView(), 0, n * outputSize);
+        bufferIo.in = images;
+        bufferIo.out = logits;
+        run(n, bufferIo);
     }
 
     /**
@@ -90,10 +108,9 @@ public final class Predictor implements AutoCloseable {
     public void predict(MemorySegment images, MemorySegment logits) {
         int n = batchOf(floats(images.byteSize(), "images"));
         requireOutput(floats(logits.byteSize(), "logits"), n);
-        BatchPlan plan = prepare(n);
-        MemorySegment.copy(images, 0, plan.input(), 0, images.byteSize());
-        plan.run(stream);
-        MemorySegment.copy(plan.output(), 0, logits, 0, logits.byteSize());
+        segmentIo.in = images;
+        segmentIo.out = logits;
+        run(n, segmentIo);
     }
 
     /** The class (index of the largest logit) of one image of C x H x W floats. */
@@ -102,10 +119,10 @@ public final class Predictor implements AutoCloseable {
             throw new IllegalArgumentException("one image has " + imageSize + " floats " + shape() + ", got "
                     + image.length);
         }
-        BatchPlan plan = prepare(1);
-        MemorySegment.copy(image, 0, plan.input(), ValueLayout.JAVA_FLOAT, 0, image.length);
-        plan.run(stream);
-        return argmax(plan.output(), 0);
+        classIo.in = image;
+        classIo.classes = oneClass;
+        run(1, classIo);
+        return oneClass[0];
     }
 
     /** The class of each of the N images in {@code images}, in a new array. */
@@ -125,22 +142,73 @@ public final class Predictor implements AutoCloseable {
             throw new IllegalArgumentException("classes must hold one entry per image: expected " + n + ", got "
                     + classes.length);
         }
-        BatchPlan plan = prepare(n);
-        MemorySegment.copy(images, 0, plan.input(), ValueLayout.JAVA_FLOAT, 0, images.length);
-        plan.run(stream);
-        for (int i = 0; i < n; i++) classes[i] = argmax(plan.output(), i);
+        classIo.in = images;
+        classIo.classes = classes;
+        run(n, classIo);
     }
 
-    /** The plan for {@code n} images, compiled on first use; sets this thread's OpenMP team size. */
-    BatchPlan prepare(int n) {
-        if (closed) throw new IllegalStateException("this predictor is closed");
-        Threads.set(threads);
-        BatchPlan plan = plans[n];
-        if (plan == null) {
-            plan = PlanCompiler.compile(model, n, arena, buffers, stream);
-            plans[n] = plan;
+    /** The whole-batch plan for {@code n} images (compiled on first use), e.g. to inspect its steps. */
+    BatchPlan plan(int n) {
+        requireOpen();
+        return whole.plan(n);
+    }
+
+    private void run(int n, Io io) {
+        requireOpen();
+        if (n < splitFrom) {
+            BatchPlan plan = whole.plan(n);
+            Threads.set(threads);
+            io.read(plan, 0, n);
+            plan.run(whole.stream());
+            io.write(plan, 0, n);
+        } else {
+            runSplit(n, io);
         }
-        return plan;
+    }
+
+    /** Runs part 0 of the batch on this thread and the others on the workers, all on 1 OpenMP thread. */
+    private void runSplit(int n, Io io) {
+        if (workers == null) startWorkers();
+        int first = 0;
+        for (int p = 0; p < threads; p++) {
+            int size = n / threads + (p < n % threads ? 1 : 0);
+            partPlans[p] = parts[p].plan(size);
+            partFirst[p] = first;
+            io.read(partPlans[p], first, size);
+            first += size;
+            if (p > 0) workers[p - 1].start(partPlans[p]);
+        }
+        Threads.set(1);
+        RuntimeException failure = null;
+        try {
+            partPlans[0].run(parts[0].stream());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Worker worker : workers) {
+            try {
+                worker.await();
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e;
+            }
+        }
+        if (failure != null) throw failure;
+        for (int p = 0; p < threads; p++) io.write(partPlans[p], partFirst[p], partPlans[p].batch());
+    }
+
+    private void startWorkers() {
+        workers = new Worker[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Worker(parts[w + 1], "jdnn-predictor-worker-" + (w + 1));
+        }
+    }
+
+    /** The worker threads of this predictor (none before its first split batch), for tests. */
+    Thread[] workerThreads() {
+        if (workers == null) return new Thread[0];
+        Thread[] result = new Thread[workers.length];
+        for (int w = 0; w < workers.length; w++) result[w] = workers[w].thread();
+        return result;
     }
 
     private int argmax(MemorySegment logits, int row) {
@@ -158,6 +226,7 @@ public final class Predictor implements AutoCloseable {
     }
 
     private int batchOf(long floats) {
+        int maxBatch = model.maxBatch();
         if (floats <= 0 || floats % imageSize != 0 || floats / imageSize > maxBatch) {
             throw new IllegalArgumentException("images must hold 1 to " + maxBatch + " images of " + imageSize
                     + " floats " + shape() + ", i.e. a multiple of " + imageSize + " up to "
@@ -184,12 +253,87 @@ public final class Predictor implements AutoCloseable {
         return Arrays.toString(model.imageShape());
     }
 
-    /** Frees this predictor's buffers and primitives; calling it again does nothing. */
+    private void requireOpen() {
+        if (closed) throw new IllegalStateException("this predictor is closed");
+    }
+
+    /** Stops the worker threads and frees this predictor's buffers and primitives; again does nothing. */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
+        if (workers != null) {
+            for (Worker worker : workers) worker.stop();
+        }
         arena.close();
         model.predictorClosed();
+    }
+
+    /**
+     * Moves images into a plan's input and results out of its output, for one kind of argument. One
+     * instance per kind lives as long as the predictor, its fields set at each call: no allocation.
+     */
+    private abstract static class Io {
+        /** Copies images {@code first .. first+n-1} of the call's input into {@code plan}'s input. */
+        abstract void read(BatchPlan plan, int first, int n);
+
+        /** Copies {@code plan}'s n results to rows {@code first .. first+n-1} of the call's output. */
+        abstract void write(BatchPlan plan, int first, int n);
+    }
+
+    private class ArrayIo extends Io {
+        float[] in;
+        float[] out;
+
+        @Override
+        void read(BatchPlan plan, int first, int n) {
+            MemorySegment.copy(in, first * imageSize, plan.input(), ValueLayout.JAVA_FLOAT, 0, n * imageSize);
+        }
+
+        @Override
+        void write(BatchPlan plan, int first, int n) {
+            MemorySegment.copy(plan.output(), ValueLayout.JAVA_FLOAT, 0, out, first * outputSize, n * outputSize);
+        }
+    }
+
+    private final class ClassIo extends ArrayIo {
+        int[] classes;
+
+        @Override
+        void write(BatchPlan plan, int first, int n) {
+            for (int i = 0; i < n; i++) classes[first + i] = argmax(plan.output(), i);
+        }
+    }
+
+    private final class BufferIo extends Io {
+        FloatBuffer in;
+        FloatBuffer out;
+
+        @Override
+        void read(BatchPlan plan, int first, int n) {
+            plan.inputView().put(0, in, in.position() + first * imageSize, n * imageSize);
+        }
+
+        @Override
+        void write(BatchPlan plan, int first, int n) {
+            out.put(out.position() + first * outputSize, plan.outputView(), 0, n * outputSize);
+        }
+    }
+
+    private final class SegmentIo extends Io {
+        MemorySegment in;
+        MemorySegment out;
+
+        @Override
+        void read(BatchPlan plan, int first, int n) {
+            MemorySegment.copy(in, (long) first * imageSize * Float.BYTES, plan.input(), 0,
+                    (long) n * imageSize * Float.BYTES);
+        }
+
+        @Override
+        void write(BatchPlan plan, int first, int n) {
+            MemorySegment.copy(plan.output(), 0, out, (long) first * outputSize * Float.BYTES,
+                    (long) n * outputSize * Float.BYTES);
+        }
     }
 }

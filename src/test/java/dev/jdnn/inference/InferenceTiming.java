@@ -6,9 +6,6 @@ import dev.jdnn.data.Datasets;
 import dev.jdnn.runtime.OneDnn;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Prints batch-1 latency (1 thread) and batch-256 throughput (2 threads: one 2-thread call, or two
@@ -24,7 +21,7 @@ public final class InferenceTiming {
 
     private InferenceTiming() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Dataset test = Datasets.embeddedDefault().test();
         float[] pixels = test.toArray();
         try (SimpleCNN model = w1()) {
@@ -51,7 +48,26 @@ public final class InferenceTiming {
                 .progress(false).build();
     }
 
-    private static void report(CompiledModel compiled, float[] pixels, int count, boolean big) throws Exception {
+    /** The median time of each step of {@code plan} run on its own, in microseconds. */
+    private static String stepMedians(Predictor predictor, BatchPlan plan) {
+        dev.jdnn.runtime.Stream stream = new dev.jdnn.runtime.Stream(dev.jdnn.runtime.Engine.cpu(),
+                java.lang.foreign.Arena.ofAuto());
+        StringBuilder out = new StringBuilder();
+        for (BoundStep step : plan.steps()) {
+            long[] nanos = new long[2_000];
+            for (int i = 0; i < 500; i++) step.run(stream);
+            for (int i = 0; i < nanos.length; i++) {
+                long t0 = System.nanoTime();
+                step.run(stream);
+                nanos[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(nanos);
+            out.append(String.format("%.1f ", nanos[nanos.length / 2] / 1e3));
+        }
+        return out.toString().trim();
+    }
+
+    private static void report(CompiledModel compiled, float[] pixels, int count, boolean big) {
         int size = compiled.imageSize();
         String label = compiled.precision() + " " + compiled.layout();
         try (Predictor predictor = compiled.newPredictor()) {
@@ -65,45 +81,31 @@ public final class InferenceTiming {
                 if (i >= WARMUP) nanos[i - WARMUP] = System.nanoTime() - t0;
             }
             Arrays.sort(nanos);
-            BatchPlan plan = predictor.prepare(1);
+            BatchPlan plan = predictor.plan(1);
             System.out.printf("%s b1: p50 %.1f us, p99 %.1f us; reorders %d; %s%n", label, nanos[TIMED / 2 - 1] / 1e3,
                     nanos[(int) Math.ceil(0.99 * TIMED) - 1] / 1e3, plan.reorderCount(), plan.implementations());
+            System.out.println("  per step, median us: " + stepMedians(predictor, plan));
         }
         if (!big) return;
         float[] batch = new float[BIG * size];
         for (int i = 0; i < BIG; i++) System.arraycopy(pixels, (i % count) * size, batch, i * size, size);
+        try (Predictor whole = compiled.newPredictor(2, Integer.MAX_VALUE); Predictor split = compiled.newPredictor(2)) {
+            System.out.printf("%s b256 whole batch, 2 threads: %.0f img/s; %s%n", label, throughput(whole, batch),
+                    whole.plan(BIG).implementations());
+            System.out.printf("%s b256 as 2 x 128 on 1-thread lanes: %.0f img/s%n", label, throughput(split, batch));
+        }
+    }
+
+    /** Images per second of the best of PASSES passes of 40 batches, after one warm-up pass. */
+    private static double throughput(Predictor predictor, float[] batch) {
+        float[] logits = new float[BIG * predictor.model().outputSize()];
         int batches = 40;
-        try (Predictor whole = compiled.newPredictor(2)) {
-            float[] logits = new float[BIG * compiled.outputSize()];
-            double best = 0;
-            for (int pass = 0; pass <= PASSES; pass++) {
-                long t0 = System.nanoTime();
-                for (int b = 0; b < batches; b++) whole.predict(batch, logits);
-                if (pass > 0) best = Math.max(best, batches * BIG / ((System.nanoTime() - t0) / 1e9));
-            }
-            System.out.printf("%s b256 whole batch, 2 threads: %.0f img/s; %s%n", label, best,
-                    whole.prepare(BIG).implementations());
+        double best = 0;
+        for (int pass = 0; pass <= PASSES; pass++) {
+            long t0 = System.nanoTime();
+            for (int b = 0; b < batches; b++) predictor.predict(batch, logits);
+            if (pass > 0) best = Math.max(best, batches * BIG / ((System.nanoTime() - t0) / 1e9));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (Predictor a = compiled.newPredictor(); Predictor b = compiled.newPredictor()) {
-            float[] half = Arrays.copyOf(batch, BIG / 2 * size);
-            float[] otherHalf = Arrays.copyOfRange(batch, BIG / 2 * size, BIG * size);
-            float[] la = new float[BIG / 2 * compiled.outputSize()];
-            float[] lb = new float[BIG / 2 * compiled.outputSize()];
-            double best = 0;
-            for (int pass = 0; pass <= PASSES; pass++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < batches; i++) {
-                    Future<?> fa = pool.submit(() -> a.predict(half, la));
-                    Future<?> fb = pool.submit(() -> b.predict(otherHalf, lb));
-                    fa.get();
-                    fb.get();
-                }
-                if (pass > 0) best = Math.max(best, batches * BIG / ((System.nanoTime() - t0) / 1e9));
-            }
-            System.out.printf("%s b256 as 2 x 128 on 1-thread predictors: %.0f img/s%n", label, best);
-        } finally {
-            pool.shutdown();
-        }
+        return best;
     }
 }

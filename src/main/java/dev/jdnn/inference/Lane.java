@@ -1,0 +1,50 @@
+package dev.jdnn.inference;
+
+import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.Stream;
+import dev.jdnn.runtime.Threads;
+import java.lang.foreign.Arena;
+
+/**
+ * One execution context of a predictor: a stream, working buffers and a plan per batch size, for
+ * primitives built for {@code threads} OpenMP threads. Whoever runs a lane's plans must have set the
+ * calling thread's team size to {@link #threads()} (primitives are built for the team size current at
+ * their creation, so {@link #plan} sets it before compiling).
+ */
+final class Lane {
+    private final CompiledModel model;
+    private final int threads;
+    private final Arena arena;
+    private final Stream stream;
+    private final Buffers buffers;
+    private final BatchPlan[] plans;
+
+    /** A lane for batches of 1 to {@code maxBatch} images, owned by {@code arena}. */
+    Lane(CompiledModel model, int threads, int maxBatch, Arena arena) {
+        this.model = model;
+        this.threads = threads;
+        this.arena = arena;
+        this.stream = new Stream(Engine.cpu(), arena);
+        this.buffers = new Buffers(arena, maxBatch);
+        this.plans = new BatchPlan[maxBatch + 1];
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    Stream stream() {
+        return stream;
+    }
+
+    /** The plan for {@code n} images, compiled on first use with this lane's team size on this thread. */
+    BatchPlan plan(int n) {
+        BatchPlan plan = plans[n];
+        if (plan == null) {
+            Threads.set(threads);
+            plan = PlanCompiler.compile(model, n, arena, buffers, stream);
+            plans[n] = plan;
+        }
+        return plan;
+    }
+}

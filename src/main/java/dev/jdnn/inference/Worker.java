@@ -1,0 +1,77 @@
+package dev.jdnn.inference;
+
+import dev.jdnn.runtime.Threads;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A daemon thread that runs one plan at a time on one lane of a predictor, for the parts of a batch the
+ * calling thread does not run itself. The hand-off is two volatile counters and park/unpark, so it
+ * allocates nothing. The thread's OpenMP team size is set once: nothing else runs on it.
+ */
+final class Worker implements Runnable {
+    private final Lane lane;
+    private final Thread thread;
+    private volatile BatchPlan plan;
+    private volatile long requested;
+    private volatile long finished;
+    private volatile boolean stopping;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    Worker(Lane lane, String name) {
+        this.lane = lane;
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+        thread.start();
+    }
+
+    /** Starts running {@code next} on this worker; {@link #await} waits for it. */
+    void start(BatchPlan next) {
+        plan = next;
+        caller = Thread.currentThread();
+        requested++;
+        LockSupport.unpark(thread);
+    }
+
+    /** Waits until the plan given to {@link #start} has run; rethrows what it threw. */
+    void await() {
+        while (finished != requested) LockSupport.park(this);
+        Throwable thrown = failure;
+        if (thrown != null) {
+            failure = null;
+            throw new IllegalStateException("a predictor worker failed: " + thrown, thrown);
+        }
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public void run() {
+        Threads.set(lane.threads());
+        long done = 0;
+        while (true) {
+            while (requested == done && !stopping) LockSupport.park(this);
+            if (stopping) return;
+            try {
+                plan.run(lane.stream());
+            } catch (Throwable t) {
+                failure = t;
+            }
+            done++;
+            finished = done;
+            LockSupport.unpark(caller);
+        }
+    }
+
+    /** Stops the thread after the plan it may be running, and waits for it to end. */
+    void stop() {
+        stopping = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jdnn.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.runtime.CountingArena;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A predictor of several threads splits large batches into per-thread parts: each part gives exactly
+ * what a 1-thread predictor gives for it, and the hand-off to the workers allocates nothing.
+ */
+class PredictorSplitTest {
+    private static final int MAX_BATCH = 32;
+
+    private static SimpleCNN model;
+    private static CompiledModel compiled;
+    private static float[] images;
+
+    @BeforeAll
+    static void fit() {
+        model = Models.fitted(Models.small(ActivationFunction.ELU, true, true));
+        compiled = CompiledModel.of(model, MAX_BATCH);
+        images = Models.testImages(MAX_BATCH).toArray();
+    }
+
+    @AfterAll
+    static void close() {
+        compiled.close();
+        model.close();
+    }
+
+    @Test
+    void splitBatchesEqualTheirPartsPredictedOnOneThread() {
+        try (Predictor split = compiled.newPredictor(2); Predictor single = compiled.newPredictor()) {
+            for (int n : new int[] {16, 17, 32}) {
+                float[] logits = new float[n * compiled.outputSize()];
+                split.predict(Arrays.copyOf(images, n * compiled.imageSize()), logits);
+                assertEquals(1, split.workerThreads().length, "a 2-thread predictor splits " + n + " images");
+                int first = (n + 1) / 2;
+                float[] expected = new float[n * compiled.outputSize()];
+                float[] part = new float[first * compiled.outputSize()];
+                single.predict(Arrays.copyOf(images, first * compiled.imageSize()), part);
+                System.arraycopy(part, 0, expected, 0, part.length);
+                part = new float[(n - first) * compiled.outputSize()];
+                single.predict(Arrays.copyOfRange(images, first * compiled.imageSize(), n * compiled.imageSize()), part);
+                System.arraycopy(part, 0, expected, first * compiled.outputSize(), part.length);
+                assertArrayEquals(expected, logits, n + " images split " + first + " + " + (n - first));
+            }
+        }
+    }
+
+    @Test
+    void smallBatchesAreNotSplit() {
+        try (Predictor predictor = compiled.newPredictor(2)) {
+            predictor.predict(Arrays.copyOf(images, 7 * compiled.imageSize()), new float[7 * compiled.outputSize()]);
+            assertEquals(0, predictor.workerThreads().length, "7 images are below 2 x " + Predictor.MIN_IMAGES_PER_PART);
+        }
+    }
+
+    @Test
+    void splitCallsAllocateNothingOnAnyThread() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (Predictor predictor = compiled.newPredictor(2)) {
+            float[] logits = new float[MAX_BATCH * compiled.outputSize()];
+            for (int i = 0; i < 2_000; i++) predictor.predict(images, logits);
+            long worker = predictor.workerThreads()[0].threadId();
+            long offHeap = CountingArena.allocatedBytes();
+            long heap = Long.MAX_VALUE;
+            // Up to three rounds, keeping the least: a JIT recompilation may allocate, the calls may not.
+            for (int round = 0; round < 3 && heap > 0; round++) {
+                long caller = threads.getCurrentThreadAllocatedBytes();
+                long workerBefore = threads.getThreadAllocatedBytes(worker);
+                for (int i = 0; i < 2_000; i++) predictor.predict(images, logits);
+                heap = Math.min(heap, threads.getCurrentThreadAllocatedBytes() - caller
+                        + threads.getThreadAllocatedBytes(worker) - workerBefore);
+            }
+            assertEquals(0, heap, "heap bytes allocated by 2,000 split calls on the caller and the worker");
+            assertEquals(0, CountingArena.allocatedBytes() - offHeap, "off-heap bytes allocated by split calls");
+        }
+    }
+}
