@@ -67,7 +67,7 @@ final class BatchPlan {
     /** How many of the steps are reorders (layout or type conversions between primitives). */
     int reorderCount() {
         int n = 0;
-        for (BoundStep step : steps) if (step.reorder()) n++;
+        for (BoundStep step : steps) if (step.kind() == BoundStep.Kind.REORDER) n++;
         return n;
     }
 

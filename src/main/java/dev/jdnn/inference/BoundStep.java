@@ -5,7 +5,10 @@ import dev.jdnn.runtime.Primitive;
 import dev.jdnn.runtime.Stream;
 
 /** One primitive with its arguments bound once; running it allocates nothing. */
-record BoundStep(Primitive primitive, ExecArgs args, boolean reorder) {
+record BoundStep(Kind kind, Primitive primitive, ExecArgs args) {
+    /** What a step computes. */
+    enum Kind { CONVOLUTION, DENSE, POOL, SOFTMAX, REORDER }
+
     void run(Stream stream) {
         primitive.execute(stream, args);
     }

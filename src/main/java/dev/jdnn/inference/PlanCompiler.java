@@ -94,7 +94,7 @@ final class PlanCompiler {
         PrimitiveDesc desc = PrimitiveDescs.convolutionForward(arena, PropKind.FORWARD_INFERENCE, src,
                 any(op.weightDims()), biasDesc(op), dst, op.strides(), op.padBefore(), op.padAfter(),
                 postOps(op.postOps()));
-        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)));
+        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.CONVOLUTION);
     }
 
     private Value dense(int index, InferenceOp.Affine op, Value in, boolean last) {
@@ -103,10 +103,10 @@ final class PlanCompiler {
         MemoryDesc dst = last ? plain(DataType.F32, dstDims) : MemoryDesc.of(arena, inner, FormatTag.ANY, dstDims);
         PrimitiveDesc desc = PrimitiveDescs.innerProductForward(arena, PropKind.FORWARD_INFERENCE, src,
                 any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps()));
-        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)));
+        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.DENSE);
     }
 
-    private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src) {
+    private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src, BoundStep.Kind kind) {
         long[] dims = op.weightDims();
         MemoryDesc plainWeights = MemoryDesc.of(arena, DataType.F32, dims.length == 4 ? FormatTag.OIHW : FormatTag.OI, dims);
         MemoryDesc weightsDesc = desc.query(Query.WEIGHTS);
@@ -119,7 +119,7 @@ final class PlanCompiler {
         args.put(Arg.WEIGHTS, weights);
         args.put(Arg.BIAS, bias);
         args.put(Arg.DST, dst.memory());
-        add(desc, args, false);
+        add(kind, desc, args);
         return dst;
     }
 
@@ -132,7 +132,7 @@ final class PlanCompiler {
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(Arg.SRC, src.memory());
         args.put(Arg.DST, dst.memory());
-        add(desc, args, false);
+        add(BoundStep.Kind.POOL, desc, args);
         return dst;
     }
 
@@ -144,7 +144,7 @@ final class PlanCompiler {
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(Arg.SRC, src.memory());
         args.put(Arg.DST, dst.memory());
-        add(desc, args, false);
+        add(BoundStep.Kind.SOFTMAX, desc, args);
         return dst;
     }
 
@@ -156,7 +156,7 @@ final class PlanCompiler {
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(Arg.FROM, value.memory());
         args.put(Arg.TO, dst.memory());
-        add(desc, args, true);
+        add(BoundStep.Kind.REORDER, desc, args);
         return dst;
     }
 
@@ -167,14 +167,14 @@ final class PlanCompiler {
         return new Value(desc, memory, slot, desc.dims());
     }
 
-    private void add(PrimitiveDesc desc, Map<Arg, Memory> args, boolean reorder) {
+    private void add(BoundStep.Kind kind, PrimitiveDesc desc, Map<Arg, Memory> args) {
         MemoryDesc scratchpad = desc.query(Query.SCRATCHPAD);
         if (scratchpad != null && scratchpad.byteSize() > 0) {
             args.put(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, arena, buffers.scratchpad(scratchpad.byteSize())));
         }
         ExecArgs bound = new ExecArgs(arena, args.size());
         args.forEach(bound::bind);
-        steps.add(new BoundStep(new Primitive(desc, arena), bound, reorder));
+        steps.add(new BoundStep(kind, new Primitive(desc, arena), bound));
         implementations.add(desc.implementation());
     }
 
