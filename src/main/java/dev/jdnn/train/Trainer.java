@@ -22,8 +22,24 @@ public final class Trainer {
     private final RandomGenerator shuffleRandom;
     private final PrintStream out;
 
+    private final Validation validation;
+
+    /** How an epoch is validated: the mean loss and accuracy on {@code valid}. */
+    @FunctionalInterface
+    public interface Validation {
+        double[] lossAndAccuracy(Network network, Dataset valid, Loss loss, int batchSize);
+    }
+
     public Trainer(Network network, Loss loss, Updater updater, TrainingOptions options, RandomGenerator shuffleRandom,
                    PrintStream out) {
+        this(network, loss, updater, options, shuffleRandom, out,
+                (net, valid, l, batchSize) -> Evaluator.lossAndAccuracy(net, Inputs.of(valid), valid.labels(), l, batchSize));
+    }
+
+    /** As above with another validation (tests script the validation losses with it). */
+    public Trainer(Network network, Loss loss, Updater updater, TrainingOptions options, RandomGenerator shuffleRandom,
+                   PrintStream out, Validation validation) {
+        this.validation = validation;
         this.network = network;
         this.loss = loss;
         this.updater = updater;
@@ -64,7 +80,7 @@ public final class Trainer {
             double validLoss = Double.NaN;
             double validAccuracy = Double.NaN;
             if (valid != null && valid.count() > 0) {
-                double[] result = Evaluator.lossAndAccuracy(network, Inputs.of(valid), valid.labels(), loss, batchSize);
+                double[] result = validation.lossAndAccuracy(network, valid, loss, batchSize);
                 validLoss = result[0];
                 validAccuracy = result[1];
             }

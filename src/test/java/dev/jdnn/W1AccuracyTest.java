@@ -1,0 +1,33 @@
+package dev.jdnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.jdnn.data.Dataset;
+import dev.jdnn.data.Datasets;
+import dev.jdnn.train.History;
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workload W1 (../shared/W1.md) end to end on the real Fashion-MNIST: the first 54,000 training images,
+ * the last 6,000 for validation, 3 epochs with seed 0, then the 10,000 test images: accuracy >= 0.905.
+ */
+class W1AccuracyTest {
+    @Test
+    void w1ReachesTheIssuesAccuracyInThreeEpochs() throws Exception {
+        assumeTrue(Files.isDirectory(Datasets.DEBIAN_FASHION_MNIST),
+                "Debian's dataset-fashion-mnist is not installed (.ci/run installs it)");
+        Datasets.TrainTest data = Datasets.fashionMnist();
+        Dataset train = data.train().head(54_000);
+        Dataset valid = data.train().tail(6_000);
+        try (SimpleCNN model = W1.model(3).progress(false).build()) {
+            History history = model.fit(train, valid);
+            assertEquals(3, history.epochsRun());
+            double accuracy = model.score(data.test(), Metric.ACCURACY);
+            System.out.printf("W1: test accuracy %.4f after %s%n", accuracy, history.epochs());
+            assertTrue(accuracy >= 0.905, "W1 test accuracy " + accuracy + " < 0.905; history " + history.epochs());
+        }
+    }
+}
