@@ -26,7 +26,7 @@ import java.util.Set;
  * Reads and checks model files (docs/FORMAT.md). Every size the file claims is checked against the file's actual
  * size before anything is allocated for it, so a corrupt or hostile header cannot make the reader allocate more
  * than the file holds. The checks run in this order, so that each damage gets the message that names it:
- * size, magic, version, header length, header JSON, tensor table against the data section, checksum.
+ * magic, version, size, header length, header JSON, tensor table against the data section, checksum.
  */
 public final class ModelReader {
     /** Bytes read per call into the data segment (a ByteBuffer view is limited to 2 GiB). */
@@ -55,22 +55,28 @@ public final class ModelReader {
 
     private static ModelContents read(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
+        // Magic and version first, so that a short file of another kind is named as such, not as truncated.
+        ByteBuffer prefix = readFully(channel, 0, (int) Math.min(size, FileLayout.PREFIX_BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        if (size >= FileLayout.MAGIC.length) {
+            byte[] magic = new byte[FileLayout.MAGIC.length];
+            prefix.get(magic);
+            if (!Arrays.equals(magic, FileLayout.MAGIC)) {
+                throw new ModelFormatException(file, "not a jdnn model file: it starts with bytes "
+                        + HexFormat.ofDelimiter(" ").formatHex(magic) + " instead of the magic 'JDNNMODL'");
+            }
+        }
+        if (size >= FileLayout.MAGIC.length + 4) {
+            int version = prefix.getInt();
+            if (version != FileLayout.VERSION) {
+                throw new ModelFormatException(file, "unsupported format version " + Integer.toUnsignedString(version)
+                        + "; this jdnn reads version " + FileLayout.VERSION);
+            }
+        }
         long minimum = FileLayout.PREFIX_BYTES + 2 + FileLayout.CHECKSUM_BYTES;
         if (size < minimum) {
             throw new ModelFormatException(file, "truncated: the file has " + size + " bytes, fewer than the "
                     + minimum + " of the smallest model file");
-        }
-        ByteBuffer prefix = readFully(channel, 0, FileLayout.PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] magic = new byte[FileLayout.MAGIC.length];
-        prefix.get(magic);
-        if (!Arrays.equals(magic, FileLayout.MAGIC)) {
-            throw new ModelFormatException(file, "not a jdnn model file: it starts with bytes "
-                    + HexFormat.ofDelimiter(" ").formatHex(magic) + " instead of the magic 'JDNNMODL'");
-        }
-        int version = prefix.getInt();
-        if (version != FileLayout.VERSION) {
-            throw new ModelFormatException(file, "unsupported format version " + Integer.toUnsignedString(version)
-                    + "; this jdnn reads version " + FileLayout.VERSION);
         }
         long headerLength = prefix.getLong();
         long available = size - FileLayout.PREFIX_BYTES - FileLayout.CHECKSUM_BYTES;
