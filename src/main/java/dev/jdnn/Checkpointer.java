@@ -13,9 +13,6 @@ import java.nio.file.Path;
  * validation loss so far. Each is written atomically, so a run killed at any moment leaves complete files.
  */
 final class Checkpointer implements EpochListener {
-    static final String LAST = "last.jdnn";
-    static final String BEST = "best.jdnn";
-
     private final Path folder;
     private final SimpleCNN model;
     private final Updater updater;
@@ -32,9 +29,9 @@ final class Checkpointer implements EpochListener {
     public void epochEnded(History history, TrainingState state) {
         try {
             if (history.bestEpoch() == history.last().epoch()) {
-                ModelFiles.saveCheckpoint(folder.resolve(BEST), model, history, state, updater, data);
+                ModelFiles.saveCheckpoint(folder.resolve(SimpleCNN.BEST_CHECKPOINT), model, history, state, updater, data);
             }
-            ModelFiles.saveCheckpoint(folder.resolve(LAST), model, history, state, updater, data);
+            ModelFiles.saveCheckpoint(folder.resolve(SimpleCNN.LAST_CHECKPOINT), model, history, state, updater, data);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint into " + folder + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,11 @@ import java.util.SplittableRandom;
  * Not thread-safe; for concurrent serving compile a Predictor.
  */
 public final class SimpleCNN implements AutoCloseable {
+    /** The checkpoint that {@link #checkpointTo} rewrites after every epoch, in its folder. */
+    public static final String LAST_CHECKPOINT = "last.jdnn";
+    /** The checkpoint of the epoch with the lowest validation loss so far, in the same folder. */
+    public static final String BEST_CHECKPOINT = "best.jdnn";
+
     private final SimpleCNNConfig config;
     private Network network;
     private History history;
@@ -62,8 +67,8 @@ public final class SimpleCNN implements AutoCloseable {
 
     /**
      * Makes every later {@link #fit} or {@link #resume} write a checkpoint into {@code folder} after each epoch:
-     * {@code last.jdnn}, and {@code best.jdnn} when the epoch has the lowest validation loss so far (both also
-     * loadable as models). A checkpoint that cannot be written stops training with an UncheckedIOException.
+     * {@value #LAST_CHECKPOINT}, and {@value #BEST_CHECKPOINT} when the epoch has the lowest validation loss so far
+     * (both also loadable as models). A checkpoint that cannot be written stops training with an UncheckedIOException.
      * {@code null} turns checkpoints off.
      *
      * @throws IOException if the folder does not exist and cannot be created

@@ -110,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** --resume names a checkpoint folder, or a checkpoint file in it. */
     private Path checkpoint() {
-        return Files.isDirectory(resume) ? resume.resolve("last.jdnn") : resume;
+        return Files.isDirectory(resume) ? resume.resolve(SimpleCNN.LAST_CHECKPOINT) : resume;
     }
 
     private SimpleCNN build(Dataset first) {

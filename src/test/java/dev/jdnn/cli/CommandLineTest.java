@@ -100,8 +100,9 @@ class CommandLineTest {
     void trainSavesAModelThatEvaluatePredictAndSummaryRead() throws Exception {
         Path model = folder.resolve("model.jdnn");
         Path plot = folder.resolve("curves.png");
+        Path checkpoints = folder.resolve("checkpoints");
         Run train = jdnn("train", "--data", data.toString(), "--epochs", "1", "--batch-size", "50", "--threads", "2",
-                "--json", "--save", model.toString(), "--plot", plot.toString());
+                "--json", "--save", model.toString(), "--plot", plot.toString(), "--checkpoint-dir", checkpoints.toString());
         assertEquals(0, train.exitCode(), train.stderr());
         JsonNode result = lastJsonLine(train);
         double accuracy = result.path("test_acc").asDouble(-1);
@@ -116,6 +117,12 @@ class CommandLineTest {
         JsonNode evaluation = lastJsonLine(evaluate);
         assertEquals(result.get("test_acc").asDouble(), evaluation.get("test_acc").asDouble(), evaluation.toString());
         assertEquals(1, evaluation.path("epochs_run").asInt(), evaluation.toString());
+
+        // Resuming the finished run trains no more epochs and gives the same model.
+        Run resume = jdnn("train", "--resume", checkpoints.toString(), "--data", data.toString(), "--json");
+        assertEquals(0, resume.exitCode(), resume.stderr());
+        assertEquals(result.get("test_acc").asDouble(), lastJsonLine(resume).get("test_acc").asDouble(), resume.stdout());
+        assertEquals(1, lastJsonLine(resume).path("epochs_run").asInt(), resume.stdout());
 
         // A gray 8-bit PNG of a test image holds the IDX bytes: predict must agree with the model on the IDX image.
         Path image = folder.resolve("image.png");
