@@ -32,6 +32,8 @@ class CheckpointTest {
 
     /** Stands for a killed process: thrown when epoch 3 reports, before its checkpoint is written. */
     private static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Killed() {
             super("killed during epoch 3");
         }

@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private SimpleCNN build(Dataset first) {
-        int convOut = (int) (64 * (first.height() / 4) * (first.width() / 4));
+        int convOut = 64 * (first.height() / 4) * (first.width() / 4);
         return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
                 .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
                 .initializer("kaiming-normal").epochs(epochs).batchSize(batchSize).learningRate(learningRate)
