@@ -129,5 +129,10 @@ public class Sequential implements Layer {
         public void backward() {
             for (LayerPlan plan : plans.reversed()) plan.backward();
         }
+
+        @Override
+        public List<LayerPlan> children() {
+            return plans;
+        }
     }
 }
