@@ -44,7 +44,6 @@ class Net {
 public:
     void add(const dnnl::primitive &prim, std::unordered_map<int, memory> args);
     void run(dnnl::stream &stream) const;
-    int size() const { return static_cast<int>(prims_.size()); }
     /// How many of the primitives are layout reorders (ideally none on a hot path).
     int reorders() const { return reorders_; }
 

@@ -64,7 +64,7 @@ struct TrainingNet::ConvState {
 
 struct TrainingNet::BnState {
     dnnl::batch_normalization_forward::primitive_desc pd;
-    memory src, dst, mean, variance, workspace;
+    memory src, mean, variance, workspace;
     int scale = -1, shift = -1;
     std::vector<float> running_mean, running_var;
 };
@@ -184,10 +184,10 @@ memory TrainingNet::bn_forward(Net &net, const memory &src, const std::string &n
     st.pd = batch_normalization_forward::primitive_desc(engine_, prop_kind::forward_training,
             src.get_desc(), src.get_desc(), kBnEps, kBnFlags);
     st.src = src;
-    st.dst = memory(st.pd.dst_desc(), engine_);
     st.mean = memory(st.pd.mean_desc(), engine_);
     st.variance = memory(st.pd.variance_desc(), engine_);
     st.workspace = memory(st.pd.workspace_desc(), engine_);
+    memory dst(st.pd.dst_desc(), engine_);
     const memory::desc per_channel = f32_desc({channels}, tag::x);
     st.scale = add_param(name + ".weight", per_channel,
             std::vector<float>(static_cast<size_t>(channels), 1.f));
@@ -196,12 +196,12 @@ memory TrainingNet::bn_forward(Net &net, const memory &src, const std::string &n
     st.running_mean.assign(static_cast<size_t>(channels), 0.f);
     st.running_var.assign(static_cast<size_t>(channels), 1.f);
     net.add(batch_normalization_forward(st.pd),
-            {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, st.dst}, {DNNL_ARG_MEAN, st.mean},
+            {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}, {DNNL_ARG_MEAN, st.mean},
                     {DNNL_ARG_VARIANCE, st.variance}, {DNNL_ARG_SCALE, params_[st.scale].value},
                     {DNNL_ARG_SHIFT, params_[st.shift].value}, {DNNL_ARG_WORKSPACE, st.workspace}});
     impls_.push_back(name + "=" + impl_of(st.pd));
     bns_.push_back(&st);
-    return st.dst;
+    return dst;
 }
 
 memory TrainingNet::bn_backward(Net &net, BnState &st, const memory &diff_dst) {

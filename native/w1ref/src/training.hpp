@@ -56,7 +56,6 @@ public:
     /// The loss gradient w.r.t. the input, NCHW; only with `input_grad`.
     const memory &input_grad() const { return input_grad_; }
     dnnl::stream &stream() { return stream_; }
-    int64_t batch() const { return batch_; }
     std::string describe() const;
 
 private:

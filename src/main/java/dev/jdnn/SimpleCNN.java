@@ -9,8 +9,12 @@ import dev.jdnn.train.History;
 import dev.jdnn.train.Inputs;
 import dev.jdnn.train.SmallNormal;
 import dev.jdnn.train.Trainer;
+import dev.jdnn.train.Updater;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,15 +26,25 @@ import java.util.SplittableRandom;
  * {@code patience} epochs without a lower validation loss and <b>restores the weights of the best epoch</b>.
  * <p>Same seed, same data and same thread count give bit-identical weights; a different thread count may
  * change the order of floating-point sums in oneDNN and so the last bits.
+ * <p>{@link #save} writes a model file and {@link #load} reads it back into a model that predicts bit-identically
+ * (docs/FORMAT.md). With {@link #checkpointTo} every epoch of a fit leaves a checkpoint; {@link #load} of a
+ * checkpoint followed by {@link #resume} continues the run to the same weights as an uninterrupted one.
  * <p>A model owns native memory: close it when done (use after close is an IllegalStateException).
  * Not thread-safe; for concurrent serving compile a Predictor.
  */
 public final class SimpleCNN implements AutoCloseable {
+    /** The checkpoint that {@link #checkpointTo} rewrites after every epoch, in its folder. */
+    public static final String LAST_CHECKPOINT = "last.jdnn";
+    /** The checkpoint of the epoch with the lowest validation loss so far, in the same folder. */
+    public static final String BEST_CHECKPOINT = "best.jdnn";
+
     private final SimpleCNNConfig config;
     private Network network;
     private History history;
     private List<String> classNames;
     private PrintStream out = System.out;
+    private Path checkpointFolder;
+    private ResumeState resumeState;
     private boolean closed;
 
     SimpleCNN(SimpleCNNConfig config) {
@@ -48,6 +62,20 @@ public final class SimpleCNN implements AutoCloseable {
     /** Where progress and the per-batch log go (standard output by default). */
     public SimpleCNN progressTo(PrintStream stream) {
         this.out = stream;
+        return this;
+    }
+
+    /**
+     * Makes every later {@link #fit} or {@link #resume} write a checkpoint into {@code folder} after each epoch:
+     * {@value #LAST_CHECKPOINT}, and {@value #BEST_CHECKPOINT} when the epoch has the lowest validation loss so far
+     * (both also loadable as models). A checkpoint that cannot be written stops training with an UncheckedIOException.
+     * {@code null} turns checkpoints off.
+     *
+     * @throws IOException if the folder does not exist and cannot be created
+     */
+    public SimpleCNN checkpointTo(Path folder) throws IOException {
+        if (folder != null) Files.createDirectories(folder);
+        this.checkpointFolder = folder;
         return this;
     }
 
@@ -73,11 +101,83 @@ public final class SimpleCNN implements AutoCloseable {
         ParameterInit.apply(network.parameters().parameters(),
                 config.initializer() == null ? new SmallNormal() : config.initializer(), random.split());
         classNames = train.classNames();
+        resumeState = null;
         Threads.set(config.threads());
         var updater = config.optimizer().bind(network.parameters().trainableFloats(), network.arena());
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
-                .fit(train, valid);
+                .fit(train, valid, null, checkpointer(updater, train, valid));
         return history;
+    }
+
+    /**
+     * Continues the run of the checkpoint this model was loaded from on the same data (split as {@link #fit(Dataset)}
+     * splits it), up to the configured number of epochs.
+     *
+     * @throws IllegalStateException if the model was not loaded from a checkpoint, or was resumed already
+     * @throws IllegalArgumentException if the data is not the data of the checkpointed run
+     */
+    public History resume(Dataset data) {
+        requireOpen();
+        Dataset.Split split = data.split(config.validSize(), config.seed());
+        return resume(split.train(), split.valid());
+    }
+
+    /**
+     * Continues the run of the checkpoint this model was loaded from, on the training and validation data of that
+     * run; with the same thread count it ends with bit-identical weights to a run that was never interrupted.
+     *
+     * @throws IllegalStateException if the model was not loaded from a checkpoint, or was resumed already
+     * @throws IllegalArgumentException if the data is not the data of the checkpointed run
+     */
+    public History resume(Dataset train, Dataset valid) {
+        requireOpen();
+        if (resumeState == null) {
+            throw new IllegalStateException("nothing to resume: load a checkpoint (written by checkpointTo) first");
+        }
+        requireImageShape(train);
+        resumeState.data().requireSame(DataFingerprint.of(train, valid));
+        if (!train.classNames().equals(classNames)) {
+            throw new IllegalArgumentException("the checkpoint's classes are " + classNames + ", the data's "
+                    + train.classNames());
+        }
+        SplittableRandom random = new SplittableRandom(config.seed());
+        random.split(); // the initializer's generator: the weights come from the checkpoint
+        Threads.set(config.threads());
+        var updater = config.optimizer().bind(network.parameters().trainableFloats(), network.arena());
+        resumeState.restore(updater, config.optimizer().name());
+        ResumeState from = resumeState;
+        resumeState = null;
+        history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
+                .fit(train, valid, from.training(), checkpointer(updater, train, valid));
+        return history;
+    }
+
+    private Checkpointer checkpointer(Updater updater, Dataset train, Dataset valid) {
+        return checkpointFolder == null ? null
+                : new Checkpointer(checkpointFolder, this, updater, DataFingerprint.of(train, valid));
+    }
+
+    /**
+     * Writes this fitted model to {@code file}: the configuration, the input shape, the class names, the history
+     * and every parameter (batch-norm running statistics included), atomically (docs/FORMAT.md).
+     *
+     * @throws IllegalStateException if the model is not fitted
+     * @throws IOException if the file cannot be written; an existing file is then left as it was
+     */
+    public void save(Path file) throws IOException {
+        fitted();
+        ModelFiles.save(file, this);
+    }
+
+    /**
+     * Reads a model file written by {@link #save}, or a checkpoint (then {@link #resume} can continue its run).
+     *
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws dev.jdnn.io.ModelFormatException naming the problem if the file is damaged, of an unknown version,
+     *     or does not describe a consistent SimpleCNN
+     */
+    public static SimpleCNN load(Path file) throws IOException {
+        return ModelFiles.load(file);
     }
 
     /** Trains on images N x C x H x W with class indices. */
@@ -172,8 +272,11 @@ public final class SimpleCNN implements AutoCloseable {
         network = new Network(Architecture.build(config, inputShape), inputShape);
     }
 
-    void restoreClassNames(List<String> names) {
+    /** What {@link #load} restores besides the network. */
+    void restore(List<String> names, History history, ResumeState resume) {
         this.classNames = List.copyOf(names);
+        this.history = history;
+        this.resumeState = resume;
     }
 
     private Network fitted() {

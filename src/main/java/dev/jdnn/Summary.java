@@ -5,37 +5,53 @@ import dev.jdnn.layers.ParameterSpec;
 import dev.jdnn.layers.Sequential;
 import java.util.Arrays;
 
-/** The seed's summary: each block or layer, its output shape, weight and bias counts, and the totals. */
+/**
+ * The seed's summary: each block with its output shape and weight and bias counts (batch-norm scale and
+ * shift count as weight and bias), its layers indented below it with their own counts, and the totals.
+ */
 final class Summary {
+    private static final String ROW = "%-34s %-14s %9s %8s%n";
+
+    private final StringBuilder text = new StringBuilder(String.format(ROW, "layer", "output shape", "weights", "biases"));
+    private long weights;
+    private long biases;
+    private long statistics;
+
     private Summary() {}
 
     static String of(Sequential network, long[] inputShape) {
-        StringBuilder text = new StringBuilder(String.format("%-28s %-16s %10s %10s%n", "layer", "output shape",
-                "weights", "biases"));
+        Summary summary = new Summary();
         long[] shape = inputShape;
-        long totalWeights = 0, totalBiases = 0, state = 0;
         for (Layer block : network.layers()) {
-            long[] in = shape;
-            shape = block.outputShape(shape);
-            long weights = 0, biases = 0;
-            for (ParameterSpec spec : block.parameters(in)) {
-                switch (spec.kind()) {
-                    case WEIGHT, SCALE -> weights += spec.elementCount();
-                    case BIAS, SHIFT -> biases += spec.elementCount();
-                    case RUNNING_MEAN, RUNNING_VARIANCE -> state += spec.elementCount();
+            summary.row("", block, shape, true);
+            if (block instanceof Sequential inner) {
+                long[] innerShape = shape;
+                for (Layer layer : inner.layers()) {
+                    summary.row("  ", layer, innerShape, false);
+                    innerShape = layer.outputShape(innerShape);
                 }
             }
-            String name = block instanceof Sequential s && !s.layers().isEmpty() ? describe(s) : block.name();
-            text.append(String.format("%-28s %-16s %10d %10d%n", name, Arrays.toString(shape), weights, biases));
-            totalWeights += weights;
-            totalBiases += biases;
+            shape = block.outputShape(shape);
         }
-        text.append(String.format("total: %d trainable parameters (%d weights, %d biases), %d batch-norm statistics%n",
-                totalWeights + totalBiases, totalWeights, totalBiases, state));
-        return text.toString();
+        summary.text.append(String.format("total: %d trainable parameters (%d weights, %d biases), %d batch-norm"
+                + " statistics%n", summary.weights + summary.biases, summary.weights, summary.biases, summary.statistics));
+        return summary.text.toString();
     }
 
-    private static String describe(Sequential block) {
-        return block.name() + "(" + block.layers().getFirst().name().replaceAll("\\(.*", "") + "...)";
+    private void row(String indent, Layer layer, long[] input, boolean count) {
+        long w = 0, b = 0, s = 0;
+        for (ParameterSpec spec : layer.parameters(input)) {
+            switch (spec.kind()) {
+                case WEIGHT, SCALE -> w += spec.elementCount();
+                case BIAS, SHIFT -> b += spec.elementCount();
+                case RUNNING_MEAN, RUNNING_VARIANCE -> s += spec.elementCount();
+            }
+        }
+        if (count) {
+            weights += w;
+            biases += b;
+            statistics += s;
+        }
+        text.append(String.format(ROW, indent + layer.name(), Arrays.toString(layer.outputShape(input)), w, b));
     }
 }

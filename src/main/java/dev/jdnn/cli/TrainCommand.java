@@ -3,56 +3,86 @@ package dev.jdnn.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.Evaluation;
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
-import dev.jdnn.data.ImageFolderReader;
+import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Trains the SimpleCNN on a data set, then reports its test accuracy and confusion matrix. */
+/** Trains the SimpleCNN on a data set (or resumes a checkpointed run), then reports its test accuracy. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset).")
+        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset), then print "
+                + "its test accuracy and confusion matrix.")
 final class TrainCommand implements Callable<Integer> {
-    @Option(names = "--dataset", description = "a named data set: fashion-mnist (Debian's dataset-fashion-mnist)")
-    String dataset;
-    @Option(names = "--data", description = "a folder of IDX files or of image folders (train/ and test/)")
-    Path data;
-    @Option(names = "--epochs", defaultValue = "5") int epochs;
-    @Option(names = "--batch-size", defaultValue = "100") int batchSize;
-    @Option(names = "--learning-rate", defaultValue = "0.001") double learningRate;
-    @Option(names = "--optimizer", defaultValue = "adam") String optimizer;
+    /** The options that --resume takes from the checkpoint instead. */
+    private static final List<String> RUN_SETTINGS =
+            List.of("--epochs", "--batch-size", "--learning-rate", "--optimizer", "--threads", "--seed");
+
+    @Mixin DataOptions data;
+    @Option(names = "--epochs", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})") int epochs;
+    @Option(names = "--batch-size", defaultValue = "100", description = "images per batch (default ${DEFAULT-VALUE})")
+    int batchSize;
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "step size (default ${DEFAULT-VALUE})")
+    double learningRate;
+    @Option(names = "--optimizer", defaultValue = "adam",
+            description = "sgd, momentum, rmsprop, adam, adagrad, adadelta, adamax, adamw or nadam (default ${DEFAULT-VALUE})")
+    String optimizer;
     @Option(names = "--threads", defaultValue = "0", description = "OpenMP threads (0: all cores)") int threads;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the split, the weights and the shuffles")
+    long seed;
+    @Option(names = "--save", paramLabel = "FILE", description = "write the trained model to FILE (docs/FORMAT.md)")
+    Path save;
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "draw the loss and accuracy curves into a PNG file")
+    Path plot;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "after every epoch write DIR/last.jdnn, and DIR/best.jdnn when the validation loss is the lowest so far")
+    Path checkpointDir;
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the run checkpointed in DIR (its last.jdnn) with the run's own settings; give the "
+                    + "run's data options; checkpoints continue into DIR unless --checkpoint-dir says otherwise")
+    Path resume;
     @Option(names = "--json", description = "end with one JSON line of the results") boolean json;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Datasets.TrainTest sets = load();
-        var first = sets.train();
-        int convOut = (int) (64 * (first.height() / 4) * (first.width() / 4));
+        checkOptions();
+        Datasets.TrainTest sets = data.load();
         long start = System.nanoTime();
-        try (SimpleCNN model = SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
-                .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                .initializer("kaiming-normal").epochs(epochs).batchSize(batchSize).learningRate(learningRate)
-                .optimizer(optimizer).seed(seed).progress(!json)
-                .threads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()).build()) {
+        try (SimpleCNN model = resume != null ? SimpleCNN.load(checkpoint()) : build(sets.train())) {
+            if (json) model.progressTo(new PrintStream(OutputStream.nullOutputStream()));
+            Path folder = checkpointDir != null ? checkpointDir : resume != null ? checkpoint().getParent() : null;
+            if (folder != null) model.checkpointTo(folder);
+            Dataset first = sets.train();
             if (!json) System.out.print(model.summary(first.channels(), first.height(), first.width()));
-            History history = model.fit(sets.train());
+            History history = train(model, sets.train());
             Evaluation evaluation = model.evaluate(sets.test());
             double seconds = (System.nanoTime() - start) / 1e9;
             if (!json) {
                 System.out.printf("test accuracy %.4f  (macro F1 %.4f)%n", evaluation.accuracy(), evaluation.f1());
                 System.out.print(evaluation.confusionTable(sets.test().classNames()));
             }
+            if (save != null) model.save(save);
+            if (plot != null) TrainingPlot.write(history, plot);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("test_acc", evaluation.accuracy());
             result.put("epochs_run", history.epochsRun());
-            result.put("train_ips", history.epochs().stream().mapToDouble(e -> e.imagesPerSecond()).average().orElse(0));
+            result.put("train_ips", meanImagesPerSecond(history));
             result.put("seconds", seconds);
             result.put("final_train_loss", history.last().trainLoss());
             result.put("final_valid_loss", history.last().validLoss());
@@ -61,11 +91,43 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Datasets.TrainTest load() throws java.io.IOException {
-        if (dataset != null && data != null) throw new IllegalArgumentException("give --dataset or --data, not both");
-        if (data != null) return Datasets.fromDirectory(data, new ImageFolderReader());
-        if (dataset == null) return Datasets.embeddedDefault();
-        if (dataset.equals("fashion-mnist")) return Datasets.fashionMnist();
-        throw new IllegalArgumentException("unknown data set '" + dataset + "'; known: fashion-mnist");
+    static double meanImagesPerSecond(History history) {
+        return history.epochs().stream().mapToDouble(EpochStats::imagesPerSecond).average().orElse(0);
+    }
+
+    private void checkOptions() {
+        if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("--plot writes a PNG file: give a name ending in .png, got " + plot);
+        }
+        if (resume != null) {
+            for (String option : RUN_SETTINGS) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException("--resume continues the checkpointed run with its own settings; leave out " + option);
+                }
+            }
+        }
+    }
+
+    /** --resume names a checkpoint folder, or a checkpoint file in it. */
+    private Path checkpoint() {
+        return Files.isDirectory(resume) ? resume.resolve(SimpleCNN.LAST_CHECKPOINT) : resume;
+    }
+
+    private SimpleCNN build(Dataset first) {
+        int convOut = 64 * (first.height() / 4) * (first.width() / 4);
+        return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
+                .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
+                .initializer("kaiming-normal").epochs(epochs).batchSize(batchSize).learningRate(learningRate)
+                .optimizer(optimizer).seed(seed).progress(!json)
+                .threads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()).build();
+    }
+
+    /** A checkpoint that cannot be written ends the run as the IOException it is (exit status 2). */
+    private History train(SimpleCNN model, Dataset train) throws IOException {
+        try {
+            return resume != null ? model.resume(train) : model.fit(train);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 }

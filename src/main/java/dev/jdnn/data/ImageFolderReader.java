@@ -130,7 +130,8 @@ public final class ImageFolderReader {
         return entries;
     }
 
-    private static DecodedImage decode(Path file) throws IOException {
+    /** Decodes one PNG, JPEG or BMP file; {@link ImageFiles} shares it. */
+    static DecodedImage decode(Path file) throws IOException {
         String name = file.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         if (name.indexOf('.') < 0 || !EXTENSIONS.contains(extension)) {

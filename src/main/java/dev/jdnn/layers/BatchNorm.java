@@ -53,7 +53,18 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
     default LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                            boolean needGradInput) {
         requireInput(Shapes.perSample(input.dims()));
-        return new BatchNormPlan(this, context, input, mode, parameters, needGradInput);
+        return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, false);
+    }
+
+    /**
+     * Batch normalization followed by ReLU in one oneDNN primitive (its fuse_norm_relu flag), forward and
+     * backward: the same result as planning this layer and a ReLU {@link Activation}, with one pass over
+     * the data instead of two each way.
+     */
+    default LayerPlan planWithRelu(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
+                                   boolean needGradInput) {
+        requireInput(Shapes.perSample(input.dims()));
+        return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, true);
     }
 
     /**

@@ -51,6 +51,9 @@ final class BatchNormPlan implements LayerPlan {
     private final Tensor mean;
     private final Tensor variance;
     private final boolean needGradInput;
+    private final boolean fuseRelu;
+    /** Where the fused ReLU cut, from the training forward; null without fusion or in inference. */
+    private final Tensor workspace;
 
     private Tensor gradInput;
     private Step gradOutputReorder;
@@ -58,7 +61,7 @@ final class BatchNormPlan implements LayerPlan {
     private Step gradInputReorder;
 
     BatchNormPlan(BatchNorm layer, PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
-                  boolean needGradInput) {
+                  boolean needGradInput, boolean fuseRelu) {
         this.layerName = layer.name();
         this.context = context;
         this.mode = mode;
@@ -67,6 +70,7 @@ final class BatchNormPlan implements LayerPlan {
         this.momentum = layer.momentum();
         this.channels = layer.channels();
         this.needGradInput = needGradInput && mode == Mode.TRAINING;
+        this.fuseRelu = fuseRelu;
         long[] dims = input.dims();
         valuesPerChannel = input.elementCount() / dims[1];
         if (mode == Mode.TRAINING && valuesPerChannel < 2) {
@@ -86,12 +90,17 @@ final class BatchNormPlan implements LayerPlan {
         boolean training = mode == Mode.TRAINING;
         PropKind prop = training ? PropKind.FORWARD_TRAINING : PropKind.FORWARD_INFERENCE;
         forwardDesc = PrimitiveDescs.batchNormForward(arena, prop, input.desc(), input.desc(), epsilon, !training,
-                false, new PrimitiveAttr(arena));
+                fuseRelu, new PrimitiveAttr(arena));
         output = Tensor.of(arena, forwardDesc.query(Query.DST));
         mean = training ? Tensor.of(arena, statsDesc) : vector(runningMean);
         variance = training ? Tensor.of(arena, statsDesc) : vector(runningVariance);
-        forward = Step.of(context, forwardDesc).arg(Arg.SRC, input).arg(Arg.DST, output).arg(Arg.SCALE, scale)
-                .arg(Arg.SHIFT, shift).arg(Arg.MEAN, mean).arg(Arg.VARIANCE, variance).build();
+        // With ReLU fused, training keeps oneDNN's workspace (where the ReLU cut) for backward.
+        MemoryDesc workspaceDesc = fuseRelu && training ? forwardDesc.query(Query.WORKSPACE) : null;
+        workspace = workspaceDesc == null ? null : Tensor.of(arena, workspaceDesc);
+        Step.Binder binder = Step.of(context, forwardDesc).arg(Arg.SRC, input).arg(Arg.DST, output)
+                .arg(Arg.SCALE, scale).arg(Arg.SHIFT, shift).arg(Arg.MEAN, mean).arg(Arg.VARIANCE, variance);
+        if (workspace != null) binder.arg(Arg.WORKSPACE, workspace);
+        forward = binder.build();
         if (this.needGradInput) {
             gradInput = Tensor.of(arena, input.desc());
         }
@@ -159,17 +168,19 @@ final class BatchNormPlan implements LayerPlan {
         if (backward != null) throw new IllegalStateException("gradient output is already bound");
         Arena arena = context.arena();
         PrimitiveDesc backwardDesc = PrimitiveDescs.batchNormBackward(arena, input.desc(), output.desc(),
-                input.desc(), epsilon, false, forwardDesc, new PrimitiveAttr(arena));
+                input.desc(), epsilon, fuseRelu, forwardDesc, new PrimitiveAttr(arena));
         Tensor diffDst = Step.inLayout(context, gradOutput, backwardDesc.query(Query.DIFF_DST));
         gradOutputReorder = Step.reorder(context, gradOutput, diffDst);
         // oneDNN's backward always computes diff_src; without a gradInput it goes to a private buffer.
         Tensor diffSrc = needGradInput ? Step.inLayout(context, gradInput, backwardDesc.query(Query.DIFF_SRC))
                 : Tensor.of(arena, backwardDesc.query(Query.DIFF_SRC));
         if (needGradInput) gradInputReorder = Step.reorder(context, diffSrc, gradInput);
-        backward = Step.of(context, backwardDesc).arg(Arg.SRC, input).arg(Arg.MEAN, mean)
+        Step.Binder binder = Step.of(context, backwardDesc).arg(Arg.SRC, input).arg(Arg.MEAN, mean)
                 .arg(Arg.VARIANCE, variance).arg(Arg.DIFF_DST, diffDst).arg(Arg.SCALE, scale)
                 .arg(Arg.DIFF_SRC, diffSrc).arg(Arg.DIFF_SCALE, vector(scaleParam.grad()))
-                .arg(Arg.DIFF_SHIFT, vector(shiftParam.grad())).build();
+                .arg(Arg.DIFF_SHIFT, vector(shiftParam.grad()));
+        if (workspace != null) binder.arg(Arg.WORKSPACE, workspace);
+        backward = binder.build();
     }
 
     @Override

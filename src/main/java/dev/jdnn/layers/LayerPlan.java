@@ -1,6 +1,7 @@
 package dev.jdnn.layers;
 
 import dev.jdnn.tensor.Tensor;
+import java.util.List;
 
 /**
  * A layer compiled for one input descriptor (batch size and layout) and one {@link Mode}: its primitives,
@@ -30,4 +31,9 @@ public interface LayerPlan {
      * Needs the forward of the same step to have run first.
      */
     void backward();
+
+    /** The plans this one runs, in order (a sequence's layers); empty for a single layer. */
+    default List<LayerPlan> children() {
+        return List.of();
+    }
 }

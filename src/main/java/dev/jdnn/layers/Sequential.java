@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * Layers applied in order. Its parameters are its layers' parameters, in order, named
- * {@code <index>.<name>}. A {@link Flatten} directly followed by a {@link Dense} costs nothing: the dense
- * layer reads the 4-D tensor itself, in whatever layout the layer before chose.
+ * {@code <index>.<name>}. Two fusions keep the result and save passes over memory: a {@link Flatten}
+ * followed by a {@link Dense} (or a block starting with one) costs nothing, the dense layer reading the 4-D
+ * tensor itself in whatever layout the layer before chose; a {@link BatchNorm} followed by a ReLU
+ * {@link Activation} runs as one oneDNN batch normalization with its fused ReLU.
  */
 public class Sequential implements Layer {
     private final String name;
@@ -73,14 +75,28 @@ public class Sequential implements Layer {
             offset += count;
             shape = layer.outputShape(shape);
             boolean grad = needGradInput || !plans.isEmpty();
-            if (layer instanceof Flatten && i + 1 < layers.size() && layers.get(i + 1) instanceof Dense) {
+            if (layer instanceof Flatten && i + 1 < layers.size() && startsWithDense(layers.get(i + 1))) {
                 continue; // the dense layer reads the 4-D tensor directly
             }
-            LayerPlan plan = layer.plan(context, current, mode, own, grad);
+            LayerPlan plan;
+            if (layer instanceof BatchNorm norm && i + 1 < layers.size() && isPlainRelu(layers.get(i + 1))) {
+                plan = norm.planWithRelu(context, current, mode, own, grad);
+                i++; // the ReLU is part of the batch-norm primitive; it has no parameters and keeps the shape
+            } else {
+                plan = layer.plan(context, current, mode, own, grad);
+            }
             plans.add(plan);
             current = plan.output();
         }
         return new SequentialPlan(plans);
+    }
+
+    private static boolean isPlainRelu(Layer layer) {
+        return layer instanceof Activation a && a.function() == ActivationFunction.RELU;
+    }
+
+    private static boolean startsWithDense(Layer layer) {
+        return layer instanceof Dense || layer instanceof Sequential s && startsWithDense(s.layers.getFirst());
     }
 
     /** Runs the plans in order forward and in reverse backward, wiring each gradient to the next. */
@@ -112,6 +128,11 @@ public class Sequential implements Layer {
         @Override
         public void backward() {
             for (LayerPlan plan : plans.reversed()) plan.backward();
+        }
+
+        @Override
+        public List<LayerPlan> children() {
+            return plans;
         }
     }
 }

@@ -15,13 +15,38 @@ final class BestWeights {
     }
 
     void save() {
-        if (values == null) {
-            Arena arena = Arena.ofAuto();
-            values = arena.allocate(block.values().byteSize(), 64);
-            state = arena.allocate(block.state().byteSize(), 64);
-        }
+        allocate();
         values.copyFrom(block.values());
         state.copyFrom(block.state());
+    }
+
+    /** The saved trainable values, or null before the first {@link #save()}. */
+    MemorySegment values() {
+        return values;
+    }
+
+    /** The saved running statistics, or null before the first {@link #save()}. */
+    MemorySegment state() {
+        return state;
+    }
+
+    /** Takes a copy saved earlier (by a checkpoint), as if {@link #save()} had been called then. */
+    void load(MemorySegment savedValues, MemorySegment savedState) {
+        if (savedValues.byteSize() != block.values().byteSize() || savedState.byteSize() != block.state().byteSize()) {
+            throw new IllegalArgumentException("the best epoch's copy has " + savedValues.byteSize() + " + "
+                    + savedState.byteSize() + " bytes, the network " + block.values().byteSize() + " + "
+                    + block.state().byteSize());
+        }
+        allocate();
+        values.copyFrom(savedValues);
+        state.copyFrom(savedState);
+    }
+
+    private void allocate() {
+        if (values != null) return;
+        Arena arena = Arena.ofAuto();
+        values = arena.allocate(block.values().byteSize(), 64);
+        state = arena.allocate(block.state().byteSize(), 64);
     }
 
     void restore() {

@@ -9,6 +9,23 @@ public final class History {
     private int bestEpoch = -1;
     private boolean stoppedEarly;
 
+    /**
+     * A history recorded earlier, e.g. read from a model file.
+     *
+     * @param bestEpoch the epoch with the lowest validation loss, or -1
+     * @throws IllegalArgumentException if bestEpoch is not -1 nor one of the epochs
+     */
+    public static History of(List<EpochStats> epochs, int bestEpoch, boolean stoppedEarly) {
+        History history = new History();
+        history.epochs.addAll(epochs);
+        if (bestEpoch != -1 && epochs.stream().noneMatch(e -> e.epoch() == bestEpoch)) {
+            throw new IllegalArgumentException("best epoch " + bestEpoch + " is not one of the " + epochs.size() + " epochs");
+        }
+        history.bestEpoch = bestEpoch;
+        history.stoppedEarly = stoppedEarly;
+        return history;
+    }
+
     void add(EpochStats stats, boolean best) {
         epochs.add(stats);
         if (best) bestEpoch = stats.epoch();

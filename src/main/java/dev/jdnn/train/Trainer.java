@@ -7,6 +7,9 @@ import dev.jdnn.layers.Network;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,8 +25,24 @@ public final class Trainer {
     private final RandomGenerator shuffleRandom;
     private final PrintStream out;
 
+    private final Validation validation;
+
+    /** How an epoch is validated: the mean loss and accuracy on {@code valid}. */
+    @FunctionalInterface
+    public interface Validation {
+        double[] lossAndAccuracy(Network network, Dataset valid, Loss loss, int batchSize);
+    }
+
     public Trainer(Network network, Loss loss, Updater updater, TrainingOptions options, RandomGenerator shuffleRandom,
                    PrintStream out) {
+        this(network, loss, updater, options, shuffleRandom, out,
+                (net, valid, l, batchSize) -> Evaluator.lossAndAccuracy(net, Inputs.of(valid), valid.labels(), l, batchSize));
+    }
+
+    /** As above with another validation (tests script the validation losses with it). */
+    public Trainer(Network network, Loss loss, Updater updater, TrainingOptions options, RandomGenerator shuffleRandom,
+                   PrintStream out, Validation validation) {
+        this.validation = validation;
         this.network = network;
         this.loss = loss;
         this.updater = updater;
@@ -34,6 +53,21 @@ public final class Trainer {
 
     /** Trains on {@code train}, validating on {@code valid} (may be null) after every epoch. */
     public History fit(Dataset train, Dataset valid) {
+        return fit(train, valid, null, null);
+    }
+
+    /**
+     * Trains like {@link #fit(Dataset, Dataset)}, continuing after the epochs of {@code from} when it is not null,
+     * and calling {@code listener} (when not null) after every epoch.
+     * <p>To continue a run, the caller restores the weights and the optimizer's state saved with {@code from}, and
+     * makes this trainer with the settings, the data and the shuffle generator (in its initial state) of the
+     * interrupted run: the finished epochs' shuffles are replayed, which restores both the batch order and the
+     * generator, so the run ends bit-identically to one that was never interrupted.
+     *
+     * @throws IllegalArgumentException if {@code from} has more epochs than the run, or dropout counters that do
+     *     not fit the network
+     */
+    public History fit(Dataset train, Dataset valid, TrainingState from, EpochListener listener) {
         int batchSize = Math.min(options.batchSize(), train.count());
         int width = Math.toIntExact(network.outputShape()[0]);
         Batches batches = train.batches(batchSize);
@@ -43,7 +77,13 @@ public final class Trainer {
         EarlyStopping stopping = new EarlyStopping(options.patience());
         BestWeights best = new BestWeights(network.parameters());
         History history = new History();
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+        int done = from == null ? 0 : restore(from, batches, stopping, best, history);
+        if (done > 0 && options.earlyStopping() && stopping.shouldStop()) {
+            best.restore();
+            history.stopEarly();
+            return history;
+        }
+        for (int epoch = done + 1; epoch <= options.epochs(); epoch++) {
             long start = System.nanoTime();
             if (options.shuffle()) batches.shuffle(shuffleRandom);
             double lossSum = 0;
@@ -64,7 +104,7 @@ public final class Trainer {
             double validLoss = Double.NaN;
             double validAccuracy = Double.NaN;
             if (valid != null && valid.count() > 0) {
-                double[] result = Evaluator.lossAndAccuracy(network, Inputs.of(valid), valid.labels(), loss, batchSize);
+                double[] result = validation.lossAndAccuracy(network, valid, loss, batchSize);
                 validLoss = result[0];
                 validAccuracy = result[1];
             }
@@ -74,6 +114,7 @@ public final class Trainer {
                     train.count() / seconds);
             history.add(stats, isBest);
             EpochProgress.summary(options.progress(), out, stats);
+            if (listener != null) listener.epochEnded(history, state(history, batches, best));
             if (options.earlyStopping() && !Double.isNaN(validLoss) && stopping.shouldStop()) {
                 best.restore();
                 history.stopEarly();
@@ -81,6 +122,29 @@ public final class Trainer {
             }
         }
         return history;
+    }
+
+    /** Replays the finished epochs of {@code from}; returns their number. */
+    private int restore(TrainingState from, Batches batches, EarlyStopping stopping, BestWeights best, History history) {
+        if (from.epochs().size() > options.epochs()) {
+            throw new IllegalArgumentException("the state has " + from.epochs().size()
+                    + " finished epochs, more than the run's n_epochs = " + options.epochs());
+        }
+        for (EpochStats stats : from.epochs()) {
+            if (options.shuffle()) batches.shuffle(shuffleRandom);
+            history.add(stats, !Double.isNaN(stats.validLoss()) && stopping.record(stats.validLoss()));
+        }
+        from.dropoutSteps().forEach((batch, steps) -> DropoutSteps.set(network.plan(batch, Mode.TRAINING).plan(), steps));
+        if (from.bestValues() != null) best.load(from.bestValues(), from.bestState());
+        return from.epochs().size();
+    }
+
+    private TrainingState state(History history, Batches batches, BestWeights best) {
+        Map<Integer, List<Long>> steps = new TreeMap<>();
+        for (int size : new int[] {batches.size(0), batches.size(batches.count() - 1)}) {
+            steps.put(size, DropoutSteps.of(network.plan(size, Mode.TRAINING).plan()));
+        }
+        return new TrainingState(history.epochs(), steps, best.values(), best.state());
     }
 
     private double step(Network.Compiled plan, Targets targets, int[] labels, int n) {

@@ -1,0 +1,42 @@
+package dev.jdnn.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Single image files (PNG, JPEG, BMP) as a data set for prediction, prepared as {@link ImageFolderReader} prepares
+ * training images: values in [0, 1], converted to the wanted channel count, resized bilinearly to the wanted size.
+ */
+public final class ImageFiles {
+    private ImageFiles() {}
+
+    /**
+     * Reads {@code files} in order as {@code channels x height x width} images; their labels are all 0.
+     *
+     * @throws IllegalArgumentException if channels is not 1 or 3, a size is below 1, or there are no files
+     * @throws NoSuchFileException if a file does not exist
+     * @throws DataFormatException naming the file if it is not a PNG, JPEG or BMP image
+     */
+    public static Dataset read(List<Path> files, int channels, int height, int width) throws IOException {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("image files give 1 (gray) or 3 (RGB) channels, the model takes " + channels);
+        }
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
+        }
+        if (files.isEmpty()) throw new IllegalArgumentException("no image files given");
+        int size = channels * height * width;
+        float[] pixels = new float[Math.multiplyExact(files.size(), size)];
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
+            DecodedImage image = ImageFolderReader.decode(file).withChannels(channels).resized(height, width);
+            System.arraycopy(image.planes(), 0, pixels, i * size, size);
+        }
+        return Dataset.adopt(pixels, files.size(), channels, height, width, new int[files.size()],
+                Dataset.numberedClasses(1));
+    }
+}

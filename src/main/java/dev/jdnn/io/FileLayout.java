@@ -1,0 +1,31 @@
+package dev.jdnn.io;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The fixed parts of a jdnn model file (docs/FORMAT.md): an 8-byte magic, a 32-bit version, the 64-bit length of
+ * the JSON header, the header, the data section, and the SHA-256 of everything before it.
+ */
+final class FileLayout {
+    static final byte[] MAGIC = "JDNNMODL".getBytes(StandardCharsets.US_ASCII);
+    /** The version this code writes and the only one it reads. */
+    static final int VERSION = 1;
+    /** Magic, version and header length. */
+    static final int PREFIX_BYTES = 8 + 4 + 8;
+    static final int CHECKSUM_BYTES = 32;
+    /** The data section starts at a multiple of this (the header is padded with spaces), so it can be mapped aligned. */
+    static final int DATA_ALIGNMENT = 64;
+    static final String DTYPE = "F32";
+
+    private FileLayout() {}
+
+    static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must provide SHA-256", e);
+        }
+    }
+}

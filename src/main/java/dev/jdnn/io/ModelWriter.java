@@ -1,0 +1,148 @@
+package dev.jdnn.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes model files (docs/FORMAT.md) atomically: the bytes go to a temporary file in the target's folder, which
+ * is forced to disk and then renamed over the target, so a reader sees the old file or the new one, never a part.
+ */
+public final class ModelWriter {
+    private static final ValueLayout.OfFloat LITTLE_ENDIAN_FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Floats staged per write. */
+    private static final int CHUNK_FLOATS = 16384;
+
+    private ModelWriter() {}
+
+    /**
+     * Writes {@code tensors}, in order, under a header made of {@code header} (a JSON object; the writer adds its
+     * {@code tensors} table).
+     *
+     * @throws IllegalArgumentException if the header is not a JSON object, already has a "tensors" key, or two
+     *     tensors share a name
+     * @throws IOException if the file cannot be written; the previous file at {@code file}, if any, is unchanged
+     */
+    public static void write(Path file, String header, List<NamedTensor> tensors) throws IOException {
+        byte[] headerBytes = headerBytes(header, tensors);
+        Path target = file.toAbsolutePath();
+        Path folder = target.getParent();
+        Path temporary = folder.resolve("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                writeContents(channel, headerBytes, tensors);
+                channel.force(true);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        syncFolder(folder);
+    }
+
+    private static byte[] headerBytes(String header, List<NamedTensor> tensors) {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(header);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the header is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!(parsed instanceof ObjectNode object)) {
+            throw new IllegalArgumentException("the header must be a JSON object, got " + header);
+        }
+        if (object.has("tensors")) throw new IllegalArgumentException("the header must not have a 'tensors' key");
+        ArrayNode table = object.putArray("tensors");
+        Set<String> names = new HashSet<>();
+        long offset = 0;
+        for (NamedTensor tensor : tensors) {
+            if (!names.add(tensor.name())) throw new IllegalArgumentException("two tensors are named " + tensor.name());
+            ObjectNode row = table.addObject();
+            row.put("name", tensor.name());
+            row.put("dtype", FileLayout.DTYPE);
+            ArrayNode shape = row.putArray("shape");
+            for (long d : tensor.shape()) shape.add(d);
+            long end = offset + tensor.values().byteSize();
+            row.putArray("data_offsets").add(offset).add(end);
+            offset = end;
+        }
+        byte[] text;
+        try {
+            text = json.writeValueAsBytes(object);
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+        // Spaces after the object are valid JSON and put the data section on an aligned offset.
+        int length = FileLayout.PREFIX_BYTES + text.length;
+        int padded = (length + FileLayout.DATA_ALIGNMENT - 1) / FileLayout.DATA_ALIGNMENT * FileLayout.DATA_ALIGNMENT;
+        byte[] bytes = new byte[padded - FileLayout.PREFIX_BYTES];
+        System.arraycopy(text, 0, bytes, 0, text.length);
+        Arrays.fill(bytes, text.length, bytes.length, (byte) ' ');
+        return bytes;
+    }
+
+    private static void writeContents(FileChannel channel, byte[] header, List<NamedTensor> tensors) throws IOException {
+        MessageDigest digest = FileLayout.digest();
+        ByteBuffer prefix = ByteBuffer.allocate(FileLayout.PREFIX_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.put(FileLayout.MAGIC).putInt(FileLayout.VERSION).putLong(header.length).flip();
+        write(channel, digest, prefix);
+        write(channel, digest, ByteBuffer.wrap(header));
+        byte[] chunk = new byte[CHUNK_FLOATS * Float.BYTES];
+        MemorySegment staging = MemorySegment.ofArray(chunk);
+        for (NamedTensor tensor : tensors) {
+            MemorySegment values = tensor.values();
+            long count = values.byteSize() / Float.BYTES;
+            for (long start = 0; start < count; start += CHUNK_FLOATS) {
+                int n = (int) Math.min(CHUNK_FLOATS, count - start);
+                MemorySegment.copy(values, ValueLayout.JAVA_FLOAT_UNALIGNED, start * Float.BYTES, staging,
+                        LITTLE_ENDIAN_FLOAT, 0, n);
+                write(channel, digest, ByteBuffer.wrap(chunk, 0, n * Float.BYTES));
+            }
+        }
+        writeFully(channel, ByteBuffer.wrap(digest.digest()));
+    }
+
+    private static void write(FileChannel channel, MessageDigest digest, ByteBuffer bytes) throws IOException {
+        digest.update(bytes.duplicate());
+        writeFully(channel, bytes);
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) channel.write(bytes);
+    }
+
+    /** Forces the rename itself to disk; some platforms cannot open a folder, and there the rename must do. */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open a directory as a channel; the file itself was forced before the rename.
+        }
+    }
+}
