@@ -25,7 +25,7 @@ final class Lane {
         this.threads = threads;
         this.arena = arena;
         this.stream = new Stream(Engine.cpu(), arena);
-        this.buffers = new Buffers(arena, maxBatch);
+        this.buffers = new Buffers(arena);
         this.plans = new BatchPlan[maxBatch + 1];
     }
 

@@ -18,6 +18,7 @@ import dev.jdnn.runtime.Query;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -66,7 +67,7 @@ final class PlanCompiler {
         MemoryDesc inputDesc = inputDims[1] == 1 && model.layout() == Layout.NHWC
                 ? MemoryDesc.of(arena, DataType.F32, FormatTag.NHWC, inputDims) : plain(DataType.F32, inputDims);
         Memory images = new Memory(inputDesc, ENGINE, arena,
-                buffers.activations(Buffers.Slot.INPUT, inputDesc.byteSize(), batch));
+                buffers.segment(Buffers.Slot.INPUT, inputDesc.byteSize()));
         Value input = new Value(inputDesc, images, Buffers.Slot.INPUT, inputDims);
         Value current = input;
         List<InferenceOp> ops = model.ops();
@@ -163,14 +164,15 @@ final class PlanCompiler {
     /** A new activation in {@code desc}, in the ping-pong buffer that {@code src} does not occupy. */
     private Value allocate(MemoryDesc desc, Value src) {
         Buffers.Slot slot = src.slot() == Buffers.Slot.PING ? Buffers.Slot.PONG : Buffers.Slot.PING;
-        Memory memory = new Memory(desc, ENGINE, arena, buffers.activations(slot, desc.byteSize(), batch));
+        Memory memory = new Memory(desc, ENGINE, arena, buffers.segment(slot, desc.byteSize()));
         return new Value(desc, memory, slot, desc.dims());
     }
 
     private void add(BoundStep.Kind kind, PrimitiveDesc desc, Map<Arg, Memory> args) {
         MemoryDesc scratchpad = desc.query(Query.SCRATCHPAD);
         if (scratchpad != null && scratchpad.byteSize() > 0) {
-            args.put(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, arena, buffers.scratchpad(scratchpad.byteSize())));
+            MemorySegment data = buffers.segment(Buffers.Slot.SCRATCHPAD, scratchpad.byteSize());
+            args.put(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, arena, data));
         }
         ExecArgs bound = new ExecArgs(arena, args.size());
         args.forEach(bound::bind);

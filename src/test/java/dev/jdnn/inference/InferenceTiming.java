@@ -1,6 +1,7 @@
 package dev.jdnn.inference;
 
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.W1;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.runtime.OneDnn;
@@ -10,7 +11,8 @@ import java.util.List;
 /**
  * Prints batch-1 latency (1 thread) and batch-256 throughput (2 threads: one 2-thread call, or two
  * 1-thread predictors on 128 images each) of W1's architecture for every precision and activation layout,
- * or those named as arguments (e.g. {@code F32-NHWC}); {@code -Db1only=true} skips batch 256. Not a test:
+ * or those named as arguments (e.g. {@code F32-NHWC}); {@code -Db1only=true} skips batch 256 and
+ * {@code -Dsave=file} saves the model (for {@link ColdStart}). Not a test:
  * run it by hand on a quiet machine, with the test class path.
  */
 public final class InferenceTiming {
@@ -21,11 +23,13 @@ public final class InferenceTiming {
 
     private InferenceTiming() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         Dataset test = Datasets.embeddedDefault().test();
         float[] pixels = test.toArray();
         try (SimpleCNN model = w1()) {
             model.fit(Datasets.embeddedDefault().train().head(200));
+            String save = System.getProperty("save");
+            if (save != null) model.save(java.nio.file.Path.of(save));
             System.out.println("oneDNN " + OneDnn.version() + " on " + OneDnn.isa());
             List<Precision> precisions = OneDnn.supportsBf16() ? List.of(Precision.F32, Precision.BF16)
                     : List.of(Precision.F32);
@@ -41,11 +45,9 @@ public final class InferenceTiming {
         }
     }
 
-    /** W1's SimpleCNN: conv 1->32, conv 32->64, dense 3136->128, dense 128->10. */
+    /** W1's SimpleCNN (conv 1->32, conv 32->64, dense 3136->128, dense 128->10) for one epoch. */
     static SimpleCNN w1() {
-        return SimpleCNN.builder().inChannels(List.of(1, 32)).outChannels(64).inFeatures(List.of(3136, 128))
-                .outFeatures(10).initializer("kaiming-normal").epochs(1).batchSize(100).seed(1).threads(2)
-                .progress(false).build();
+        return W1.model(1).threads(2).progress(false).build();
     }
 
     /** The median time of each step of {@code plan} run on its own, in microseconds. */
