@@ -1,14 +1,19 @@
 package dev.jdnn.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.ActivationFunction;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,6 +50,28 @@ class CompiledModelTest {
                 System.out.printf("%s batchNorm=%b pooling=%b: largest relative difference %.2e%n", activation,
                         batchNorm, pooling, worst);
             }
+        }
+    }
+
+    @Test
+    void aModelLoadedFromAFileCompilesToBitIdenticalLogits(@TempDir Path folder) throws IOException {
+        Dataset images = Models.testImages(10);
+        Path file = folder.resolve("model.jdnn");
+        float[][] before;
+        try (SimpleCNN model = Models.fitted(Models.small(ActivationFunction.SWISH, true, true))) {
+            Models.randomizeBatchNorm(model, 3);
+            model.save(file);
+            before = predict(model, images);
+        }
+        try (SimpleCNN loaded = SimpleCNN.load(file)) {
+            float[][] after = predict(loaded, images);
+            for (int i = 0; i < before.length; i++) assertArrayEquals(before[i], after[i], "image " + i);
+        }
+    }
+
+    private static float[][] predict(SimpleCNN model, Dataset images) {
+        try (CompiledModel compiled = CompiledModel.of(model, 4); Predictor predictor = compiled.newPredictor()) {
+            return predictBatches(predictor, images, 4);
         }
     }
 
