@@ -100,7 +100,8 @@ final class PlanCompiler {
 
     private Value dense(int index, InferenceOp.Affine op, Value in, boolean last) {
         long[] dstDims = withBatch(op.outputShape());
-        MemoryDesc src = in.desc().dataType() == inner ? in.desc() : MemoryDesc.of(arena, inner, FormatTag.ANY, in.dims());
+        MemoryDesc src = in.desc().dataType() == inner ? in.desc()
+                : MemoryDesc.of(arena, inner, FormatTag.ANY, in.dims());
         MemoryDesc dst = last ? plain(DataType.F32, dstDims) : MemoryDesc.of(arena, inner, FormatTag.ANY, dstDims);
         PrimitiveDesc desc = PrimitiveDescs.innerProductForward(arena, PropKind.FORWARD_INFERENCE, src,
                 any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps()));
@@ -109,7 +110,8 @@ final class PlanCompiler {
 
     private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src, BoundStep.Kind kind) {
         long[] dims = op.weightDims();
-        MemoryDesc plainWeights = MemoryDesc.of(arena, DataType.F32, dims.length == 4 ? FormatTag.OIHW : FormatTag.OI, dims);
+        FormatTag plainTag = dims.length == 4 ? FormatTag.OIHW : FormatTag.OI;
+        MemoryDesc plainWeights = MemoryDesc.of(arena, DataType.F32, plainTag, dims);
         MemoryDesc weightsDesc = desc.query(Query.WEIGHTS);
         Memory weights = new Memory(weightsDesc, ENGINE, arena,
                 model.packedWeights().in(index, weightsDesc, plainWeights, op.weights(), stream));

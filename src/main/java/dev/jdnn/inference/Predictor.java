@@ -60,7 +60,8 @@ public final class Predictor implements AutoCloseable {
         this.splitFrom = splits ? Math.max(splitFrom, threads) : Integer.MAX_VALUE;
         this.whole = new Lane(model, threads, splits ? this.splitFrom - 1 : maxBatch, arena);
         this.parts = splits ? new Lane[threads] : null;
-        for (int p = 0; splits && p < threads; p++) parts[p] = new Lane(model, 1, (maxBatch + threads - 1) / threads, arena);
+        int largestPart = (maxBatch + threads - 1) / threads;
+        for (int p = 0; splits && p < threads; p++) parts[p] = new Lane(model, 1, largestPart, arena);
         this.partPlans = splits ? new BatchPlan[threads] : null;
         this.partFirst = splits ? new int[threads] : null;
     }
@@ -244,7 +245,8 @@ public final class Predictor implements AutoCloseable {
 
     private static long floats(long bytes, String what) {
         if (bytes % Float.BYTES != 0) {
-            throw new IllegalArgumentException(what + " must hold whole floats (4 bytes each), got " + bytes + " bytes");
+            throw new IllegalArgumentException(what + " must hold whole floats (4 bytes each), got " + bytes
+                    + " bytes");
         }
         return bytes / Float.BYTES;
     }
