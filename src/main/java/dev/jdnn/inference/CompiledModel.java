@@ -94,7 +94,7 @@ public final class CompiledModel implements AutoCloseable {
      * @throws IllegalStateException if this model is closed
      */
     public Predictor newPredictor(int threads) {
-        return newPredictor(threads, threads * Predictor.MIN_IMAGES_PER_PART);
+        return newPredictor(threads, threads);
     }
 
     /** A predictor that splits batches of at least {@code splitFrom} images between its threads. */

@@ -5,10 +5,14 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A daemon thread that runs one plan at a time on one lane of a predictor, for the parts of a batch the
- * calling thread does not run itself. The hand-off is two volatile counters and park/unpark, so it
- * allocates nothing. The thread's OpenMP team size is set once: nothing else runs on it.
+ * calling thread does not run itself. The hand-off is two volatile counters, watched for a short while
+ * (waking a parked thread takes tens of microseconds, more on a busy machine) and then waited for with
+ * park/unpark; it allocates nothing. The thread's OpenMP team size is set once: nothing else runs on it.
  */
 final class Worker implements Runnable {
+    /** How long either side watches the counters before parking: about one batch-1 prediction. */
+    private static final long SPIN_NANOS = 100_000;
+
     private final Lane lane;
     private final Thread thread;
     private volatile BatchPlan plan;
@@ -34,6 +38,8 @@ final class Worker implements Runnable {
 
     /** Waits until the plan given to {@link #start} has run; rethrows what it threw. */
     void await() {
+        long start = System.nanoTime();
+        while (finished != requested && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
         while (finished != requested) LockSupport.park(this);
         Throwable thrown = failure;
         if (thrown != null) {
@@ -51,6 +57,8 @@ final class Worker implements Runnable {
         Threads.set(lane.threads());
         long done = 0;
         while (true) {
+            long idle = System.nanoTime();
+            while (requested == done && !stopping && System.nanoTime() - idle < SPIN_NANOS) Thread.onSpinWait();
             while (requested == done && !stopping) LockSupport.park(this);
             if (stopping) return;
             try {

@@ -12,7 +12,8 @@ import java.util.List;
  * Prints batch-1 latency (1 thread) and batch-256 throughput (2 threads: one 2-thread call, or two
  * 1-thread predictors on 128 images each) of W1's architecture for every precision and activation layout,
  * or those named as arguments (e.g. {@code F32-NHWC}); {@code -Db1only=true} skips batch 256 and
- * {@code -Dsave=file} saves the model (for {@link ColdStart}). Not a test:
+ * {@code -Dsave=file} saves the model (for {@link ColdStart}); {@code -Dsplits=true} instead times small
+ * batches on 2 threads split and unsplit. Not a test:
  * run it by hand on a quiet machine, with the test class path.
  */
 public final class InferenceTiming {
@@ -33,6 +34,12 @@ public final class InferenceTiming {
             System.out.println("oneDNN " + OneDnn.version() + " on " + OneDnn.isa());
             List<Precision> precisions = OneDnn.supportsBf16() ? List.of(Precision.F32, Precision.BF16)
                     : List.of(Precision.F32);
+            if (Boolean.getBoolean("splits")) {
+                try (CompiledModel compiled = CompiledModel.of(model, BIG)) {
+                    splitThreshold(compiled, pixels);
+                }
+                return;
+            }
             List<String> only = List.of(args);
             for (Precision precision : precisions) {
                 for (Layout layout : Layout.values()) {
@@ -96,6 +103,30 @@ public final class InferenceTiming {
                     whole.plan(BIG).implementations());
             System.out.printf("%s b256 as 2 x 128 on 1-thread lanes: %.0f img/s%n", label, throughput(split, batch));
         }
+    }
+
+    /** Batches of 2 to 32 on 2 threads: one 2-thread call against two 1-thread halves. */
+    private static void splitThreshold(CompiledModel compiled, float[] pixels) {
+        try (Predictor whole = compiled.newPredictor(2, Integer.MAX_VALUE); Predictor split = compiled.newPredictor(2, 2)) {
+            for (int n : new int[] {2, 4, 8, 16, 32}) {
+                float[] batch = Arrays.copyOf(pixels, n * compiled.imageSize());
+                float[] logits = new float[n * compiled.outputSize()];
+                System.out.printf("b%d on 2 threads: one call %.1f us, split %.1f us (medians)%n", n,
+                        median(whole, batch, logits), median(split, batch, logits));
+            }
+        }
+    }
+
+    private static double median(Predictor predictor, float[] batch, float[] logits) {
+        long[] nanos = new long[2_000];
+        for (int i = 0; i < 500; i++) predictor.predict(batch, logits);
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            predictor.predict(batch, logits);
+            nanos[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(nanos);
+        return nanos[nanos.length / 2] / 1e3;
     }
 
     /** Images per second of the best of PASSES passes of 40 batches, after one warm-up pass. */

@@ -39,7 +39,7 @@ class PredictorSplitTest {
     @Test
     void splitBatchesEqualTheirPartsPredictedOnOneThread() {
         try (Predictor split = compiled.newPredictor(2); Predictor single = compiled.newPredictor()) {
-            for (int n : new int[] {16, 17, 32}) {
+            for (int n : new int[] {2, 17, 32}) {
                 float[] logits = new float[n * compiled.outputSize()];
                 split.predict(Arrays.copyOf(images, n * compiled.imageSize()), logits);
                 assertEquals(1, split.workerThreads().length, "a 2-thread predictor splits " + n + " images");
@@ -57,10 +57,12 @@ class PredictorSplitTest {
     }
 
     @Test
-    void smallBatchesAreNotSplit() {
+    void oneImageIsNotSplitTwoAre() {
         try (Predictor predictor = compiled.newPredictor(2)) {
-            predictor.predict(Arrays.copyOf(images, 7 * compiled.imageSize()), new float[7 * compiled.outputSize()]);
-            assertEquals(0, predictor.workerThreads().length, "7 images are below 2 x " + Predictor.MIN_IMAGES_PER_PART);
+            predictor.predict(Arrays.copyOf(images, compiled.imageSize()), new float[compiled.outputSize()]);
+            assertEquals(0, predictor.workerThreads().length, "one image runs on the calling thread");
+            predictor.predict(Arrays.copyOf(images, 2 * compiled.imageSize()), new float[2 * compiled.outputSize()]);
+            assertEquals(1, predictor.workerThreads().length, "two images are split");
         }
     }
 
