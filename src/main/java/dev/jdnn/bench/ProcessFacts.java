@@ -35,6 +35,12 @@ public final class ProcessFacts {
         }
     }
 
+    /** The 1-minute load average of /proc/loadavg, or null where unreadable. */
+    public static Double loadAverage1() {
+        String all = loadAverage();
+        return all == null ? null : Double.valueOf(all.substring(0, all.indexOf(' ')));
+    }
+
     /** The 1, 5 and 15-minute load averages of /proc/loadavg, or null where unreadable. */
     public static String loadAverage() {
         try {

@@ -49,6 +49,8 @@ public final class W1Bench {
     private final PrintStream out;
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** The 1-minute load average after each phase: on a shared machine, what a figure must be read with. */
+    private final Map<String, Object> loadAfter = new LinkedHashMap<>();
 
     public W1Bench(Options options, PrintStream out) {
         this.options = options;
@@ -69,6 +71,7 @@ public final class W1Bench {
                 trainingThroughput(data.train(), 1);
                 trainingThroughput(data.train(), 2);
                 trained = testAccuracy(data);
+                loadAfter.put("test_acc", ProcessFacts.loadAverage1());
             }
             if (options.what() != What.TRAIN) inference(data, trained);
         } finally {
@@ -83,7 +86,11 @@ public final class W1Bench {
         figures.put("isa", OneDnn.isa());
         figures.put("java", Runtime.version().toString());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
-        if (options.compareNative()) compareNative();
+        if (options.compareNative()) {
+            compareNative();
+            loadAfter.put("native", ProcessFacts.loadAverage1());
+        }
+        figures.put("load_1min_after", loadAfter);
         if (options.quick()) notes.add("QUICK run: shortened measurements for smoke tests, not for comparison");
         figures.put("notes", String.join("; ", notes));
         return figures;
@@ -91,6 +98,7 @@ public final class W1Bench {
 
     private void trainingThroughput(Dataset train, int threads) {
         TrainingThroughput.Result r = TrainingThroughput.measure(train, threads, W1.WARMUP_STEPS, sizes.timedSteps());
+        loadAfter.put("train_t" + threads, ProcessFacts.loadAverage1());
         figures.put("train_ips_t" + threads, round(r.imagesPerSecond(), 1));
         figures.put("train_heap_bytes_per_step_t" + threads, round(r.heapBytesPerStep(), 1));
         figures.put("train_offheap_growth_bytes_t" + threads, r.offHeapGrowthBytes());
@@ -136,6 +144,7 @@ public final class W1Bench {
             notes.add(trained != null ? "inference on the test_acc model"
                     : "inference on a model fitted on one batch (the weights do not change the work)");
             InferenceBenchmark.Latency b1 = InferenceBenchmark.batch1(target, data.test(), sizes.b1Warmup(), sizes.b1Calls());
+            loadAfter.put("infer_b1", ProcessFacts.loadAverage1());
             figures.put("infer_b1_p50_us", round(b1.p50Us(), 1));
             figures.put("infer_b1_p99_us", round(b1.p99Us(), 1));
             figures.put("infer_b1_alloc_bytes", round(b1.allocBytesPerCall(), 1));
@@ -143,6 +152,7 @@ public final class W1Bench {
                             + " warm-up; %.1f heap bytes/call%n", target.path(), b1.p50Us(), b1.p99Us(), b1.calls(),
                     sizes.b1Warmup(), b1.allocBytesPerCall());
             InferenceBenchmark.Throughput b256 = InferenceBenchmark.batch256(target, data.test(), sizes.b256Passes());
+            loadAfter.put("infer_b256", ProcessFacts.loadAverage1());
             figures.put("infer_b256_ips", round(b256.imagesPerSecond(), 1));
             out.printf(Locale.ROOT, "infer b256 (2 threads): %.1f img/s, best of %d passes of %d x %d images; "
                             + "accuracy of the warm-up pass %.4f%n", b256.imagesPerSecond(), b256.passes(),
