@@ -5,6 +5,7 @@ import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.Network;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.Threads;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -22,9 +23,13 @@ public final class TrainingThroughput {
      * @param offHeapGrowthBytes  bytes allocated through jdnn's arenas during the timed steps
      * @param firstLoss           mean loss of the first timed steps (up to 20)
      * @param lastLoss            mean loss of the last timed steps (up to 20)
+     * @param stepMillisP50       median wall time of a timed step: unlike the mean it ignores stalls of the
+     *                            machine (other processes, a host that takes a core away for a while)
+     * @param stepMillisMax       the slowest timed step
      */
     public record Result(int threads, int steps, double imagesPerSecond, double heapBytesPerStep,
-                         long offHeapGrowthBytes, double firstLoss, double lastLoss) {}
+                         long offHeapGrowthBytes, double firstLoss, double lastLoss, double stepMillisP50,
+                         double stepMillisMax) {}
 
     private TrainingThroughput() {}
 
@@ -51,19 +56,26 @@ public final class TrainingThroughput {
             int window = Math.min(LOSS_WINDOW, timedSteps);
             double firstLosses = 0;
             double lastLosses = 0;
+            long[] stepNanos = new long[timedSteps];
             long heapBefore = ProcessFacts.threadAllocatedBytes();
             long offHeapBefore = CountingArena.allocatedBytes();
             long start = System.nanoTime();
+            long stepStart = start;
             for (int s = 0; s < timedSteps; s++) {
                 double loss = step.run(s);
+                long now = System.nanoTime();
+                stepNanos[s] = now - stepStart;
+                stepStart = now;
                 if (s < window) firstLosses += loss;
                 if (s >= timedSteps - window) lastLosses += loss;
             }
-            long nanos = System.nanoTime() - start;
+            long nanos = stepStart - start;
             long heapBytes = ProcessFacts.threadAllocatedBytes() - heapBefore;
             long offHeapBytes = CountingArena.allocatedBytes() - offHeapBefore;
+            Arrays.sort(stepNanos);
             return new Result(threads, timedSteps, (double) W1.BATCH * timedSteps * 1e9 / nanos,
-                    (double) heapBytes / timedSteps, offHeapBytes, firstLosses / window, lastLosses / window);
+                    (double) heapBytes / timedSteps, offHeapBytes, firstLosses / window, lastLosses / window,
+                    InferenceBenchmark.percentile(stepNanos, 0.5) / 1e6, stepNanos[timedSteps - 1] / 1e6);
         }
     }
 }

@@ -102,10 +102,13 @@ public final class W1Bench {
         figures.put("train_ips_t" + threads, round(r.imagesPerSecond(), 1));
         figures.put("train_heap_bytes_per_step_t" + threads, round(r.heapBytesPerStep(), 1));
         figures.put("train_offheap_growth_bytes_t" + threads, r.offHeapGrowthBytes());
-        out.printf(Locale.ROOT, "train t%d: %.1f img/s over %d steps of %d after %d warm-up steps; %.1f heap bytes/step,"
-                        + " %d off-heap bytes allocated; mean loss of first/last timed steps %.3f/%.3f%n",
-                threads, r.imagesPerSecond(), r.steps(), W1.BATCH, W1.WARMUP_STEPS, r.heapBytesPerStep(),
-                r.offHeapGrowthBytes(), r.firstLoss(), r.lastLoss());
+        figures.put("train_step_ms_p50_t" + threads, round(r.stepMillisP50(), 2));
+        figures.put("train_step_ms_max_t" + threads, round(r.stepMillisMax(), 2));
+        out.printf(Locale.ROOT, "train t%d: %.1f img/s over %d steps of %d after %d warm-up steps (step median %.2f ms,"
+                        + " max %.2f ms); %.1f heap bytes/step, %d off-heap bytes allocated; mean loss of first/last"
+                        + " timed steps %.3f/%.3f%n",
+                threads, r.imagesPerSecond(), r.steps(), W1.BATCH, W1.WARMUP_STEPS, r.stepMillisP50(),
+                r.stepMillisMax(), r.heapBytesPerStep(), r.offHeapGrowthBytes(), r.firstLoss(), r.lastLoss());
         notes.add(String.format(Locale.ROOT, "train t%d mean loss first/last timed steps %.3f/%.3f",
                 threads, r.firstLoss(), r.lastLoss()));
     }

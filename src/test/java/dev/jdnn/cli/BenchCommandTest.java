@@ -41,7 +41,7 @@ class BenchCommandTest {
         JsonNode json = new ObjectMapper().readTree(lines.getLast());
 
         for (String key : List.of("train_ips_t1", "train_ips_t2", "infer_b1_p50_us", "infer_b1_p99_us",
-                "infer_b256_ips", "rss_mb", "fit_ips")) {
+                "infer_b256_ips", "rss_mb", "fit_ips", "train_step_ms_p50_t1", "train_step_ms_max_t2")) {
             assertTrue(json.path(key).isNumber() && json.get(key).asDouble() > 0, key + " = " + json.get(key));
         }
         assertTrue(json.get("infer_b1_p99_us").asDouble() >= json.get("infer_b1_p50_us").asDouble(),
