@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code bin/jdnn}: exit 0 on success, 2 on bad usage or input (one line on stderr), 1 on internal failure. */
 @Command(name = "jdnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and run convolutional networks on oneDNN from the JVM.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

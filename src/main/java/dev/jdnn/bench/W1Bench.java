@@ -1,0 +1,203 @@
+package dev.jdnn.bench;
+
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Dataset;
+import dev.jdnn.runtime.OneDnn;
+import dev.jdnn.train.EpochStats;
+import dev.jdnn.train.History;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs workload W1 (shared/W1.md) and gathers its figures in the order of the JSON report, printing a line
+ * per figure as it is measured. A quick run shrinks every measurement so that the whole takes well under a
+ * minute; its figures are for smoke tests, not for comparison.
+ */
+public final class W1Bench {
+    /** Which figures to measure. */
+    public enum What { TRAIN, INFER, ALL }
+
+    /**
+     * @param threads OpenMP threads for the test-accuracy training run
+     * @param epochs  epochs of the test-accuracy run
+     */
+    public record Options(What what, int threads, int epochs, boolean quick, boolean compareNative) {
+        public Options {
+            if (what == null) throw new IllegalArgumentException("what must be one of train, infer, all");
+            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+    }
+
+    /** The figures that jdnn and the C++ reference both report; their ratios are jdnn / C++. */
+    public static final List<String> SHARED_FIGURES =
+            List.of("train_ips_t1", "train_ips_t2", "infer_b1_p50_us", "infer_b1_p99_us", "infer_b256_ips");
+
+    private record Sizes(int timedSteps, int accuracyTrainImages, int accuracyValidImages, int b1Warmup,
+                         int b1Calls, int b256Passes) {}
+
+    private static final Sizes FULL = new Sizes(W1.TIMED_STEPS, W1.TRAIN_COUNT, W1.VALID_COUNT, 1_000, 10_000, 3);
+    private static final Sizes QUICK = new Sizes(40, 5_000, 1_000, 100, 1_000, 1);
+
+    private final Options options;
+    private final Sizes sizes;
+    private final PrintStream out;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+    /** The 1-minute load average after each phase: on a shared machine, what a figure must be read with. */
+    private final Map<String, Object> loadAfter = new LinkedHashMap<>();
+
+    public W1Bench(Options options, PrintStream out) {
+        this.options = options;
+        this.sizes = options.quick() ? QUICK : FULL;
+        this.out = out;
+    }
+
+    /** Measures the figures; the map is ready to be written as W1's JSON object. */
+    public Map<String, Object> run() throws IOException, InterruptedException {
+        figures.put("workload", "w1");
+        figures.put("what", options.what().name().toLowerCase(Locale.ROOT));
+        figures.put("quick", options.quick());
+        figures.put("load_avg_start", ProcessFacts.loadAverage());
+        W1.Data data = W1.Data.load();
+        SimpleCNN trained = null;
+        try {
+            if (options.what() != What.INFER) {
+                trainingThroughput(data.train(), 1);
+                trainingThroughput(data.train(), 2);
+                trained = testAccuracy(data);
+                loadAfter.put("test_acc", ProcessFacts.loadAverage1());
+            }
+            if (options.what() != What.TRAIN) inference(data, trained);
+        } finally {
+            if (trained != null) trained.close();
+        }
+        figures.put("rss_mb", round(ProcessFacts.peakRssMb(), 1));
+        figures.put("load_avg_end", ProcessFacts.loadAverage());
+        figures.put("engine", "jdnn");
+        String version = W1Bench.class.getPackage().getImplementationVersion();
+        figures.put("version", version == null ? "development build" : version);
+        figures.put("onednn_version", OneDnn.version());
+        figures.put("isa", OneDnn.isa());
+        figures.put("java", Runtime.version().toString());
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
+        if (options.compareNative()) {
+            compareNative();
+            loadAfter.put("native", ProcessFacts.loadAverage1());
+        }
+        figures.put("load_1min_after", loadAfter);
+        if (options.quick()) notes.add("QUICK run: shortened measurements for smoke tests, not for comparison");
+        figures.put("notes", String.join("; ", notes));
+        return figures;
+    }
+
+    private void trainingThroughput(Dataset train, int threads) {
+        TrainingThroughput.Result r = TrainingThroughput.measure(train, threads, W1.WARMUP_STEPS, sizes.timedSteps());
+        loadAfter.put("train_t" + threads, ProcessFacts.loadAverage1());
+        figures.put("train_ips_t" + threads, round(r.imagesPerSecond(), 1));
+        figures.put("train_heap_bytes_per_step_t" + threads, round(r.heapBytesPerStep(), 1));
+        figures.put("train_offheap_growth_bytes_t" + threads, r.offHeapGrowthBytes());
+        figures.put("train_step_ms_p50_t" + threads, round(r.stepMillisP50(), 2));
+        figures.put("train_step_ms_max_t" + threads, round(r.stepMillisMax(), 2));
+        out.printf(Locale.ROOT, "train t%d: %.1f img/s over %d steps of %d after %d warm-up steps (step median %.2f ms,"
+                        + " max %.2f ms); %.1f heap bytes/step, %d off-heap bytes allocated; mean loss of first/last"
+                        + " timed steps %.3f/%.3f%n",
+                threads, r.imagesPerSecond(), r.steps(), W1.BATCH, W1.WARMUP_STEPS, r.stepMillisP50(),
+                r.stepMillisMax(), r.heapBytesPerStep(), r.offHeapGrowthBytes(), r.firstLoss(), r.lastLoss());
+        notes.add(String.format(Locale.ROOT, "train t%d mean loss first/last timed steps %.3f/%.3f",
+                threads, r.firstLoss(), r.lastLoss()));
+    }
+
+    /** Trains W1 for the epochs asked and returns the fitted model (the caller closes it). */
+    private SimpleCNN testAccuracy(W1.Data data) {
+        Dataset train = data.train().head(sizes.accuracyTrainImages());
+        Dataset valid = data.valid().tail(sizes.accuracyValidImages());
+        SimpleCNN model = W1.model().threads(options.threads()).epochs(options.epochs()).build();
+        try {
+            long start = System.nanoTime();
+            History history = model.fit(train, valid);
+            for (EpochStats epoch : history.epochs()) out.println("fit " + epoch);
+            double accuracy = model.evaluate(data.test()).accuracy();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double fitIps = history.epochs().stream().mapToDouble(EpochStats::imagesPerSecond).average().orElse(0);
+            figures.put("test_acc", round(accuracy, 4));
+            figures.put("epochs", history.epochsRun());
+            figures.put("threads", options.threads());
+            figures.put("fit_ips", round(fitIps, 1));
+            figures.put("fit_seconds", round(seconds, 1));
+            out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs on %d images (%d threads, %.1f s, fit %.1f img/s)%n",
+                    accuracy, history.epochsRun(), train.count(), options.threads(), seconds, fitIps);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private void inference(W1.Data data, SimpleCNN trained) {
+        SimpleCNN model = trained != null ? trained : W1.initializedModel(data.train(), 1);
+        try (PredictorInferenceTarget target = new PredictorInferenceTarget(model, InferenceBenchmark.BIG_BATCH)) {
+            figures.put("infer_path", target.path());
+            notes.add(trained != null ? "inference on the test_acc model"
+                    : "inference on a model fitted on one batch (the weights do not change the work)");
+            InferenceBenchmark.Latency b1 = InferenceBenchmark.batch1(target, data.test(), sizes.b1Warmup(), sizes.b1Calls());
+            loadAfter.put("infer_b1", ProcessFacts.loadAverage1());
+            figures.put("infer_b1_p50_us", round(b1.p50Us(), 1));
+            figures.put("infer_b1_p99_us", round(b1.p99Us(), 1));
+            figures.put("infer_b1_alloc_bytes", round(b1.allocBytesPerCall(), 1));
+            out.printf(Locale.ROOT, "infer b1 (1 thread, %s path): p50 %.1f us, p99 %.1f us over %d calls after %d"
+                            + " warm-up; %.1f heap bytes/call%n", target.path(), b1.p50Us(), b1.p99Us(), b1.calls(),
+                    sizes.b1Warmup(), b1.allocBytesPerCall());
+            InferenceBenchmark.Throughput b256 = InferenceBenchmark.batch256(target, data.test(), sizes.b256Passes());
+            loadAfter.put("infer_b256", ProcessFacts.loadAverage1());
+            figures.put("infer_b256_ips", round(b256.imagesPerSecond(), 1));
+            out.printf(Locale.ROOT, "infer b256 (2 threads): %.1f img/s, best of %d passes of %d x %d images; "
+                            + "accuracy of the warm-up pass %.4f%n", b256.imagesPerSecond(), b256.passes(),
+                    InferenceBenchmark.BIG_BATCHES, InferenceBenchmark.BIG_BATCH, b256.accuracy());
+            notes.add(String.format(Locale.ROOT, "infer via the %s path (compiled, fused); b1 nearest-rank"
+                            + " percentiles over %d calls after %d warm-up; b256 best of %d passes of %d batches"
+                            + " wrapping the test set after a warm-up pass whose accuracy was %.4f",
+                    target.path(), b1.calls(), sizes.b1Warmup(), b256.passes(), InferenceBenchmark.BIG_BATCHES,
+                    b256.accuracy()));
+            ColdStart.Result cold = ColdStart.measure(model);
+            figures.put("cold_start_ms", cold.millis());
+            notes.add(cold.note());
+            out.println(cold.note());
+        } finally {
+            if (model != trained) model.close();
+        }
+    }
+
+    private void compareNative() throws IOException, InterruptedException {
+        List<String> modes = switch (options.what()) {
+            case TRAIN -> List.of("train");
+            case INFER -> List.of("infer");
+            case ALL -> List.of("infer", "train");
+        };
+        out.println("running the C++ reference: bench/run-c-reference.sh " + String.join(" ", modes));
+        Map<String, Object> nativeFigures = NativeReference.run(modes);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String key : SHARED_FIGURES) {
+            if (figures.get(key) instanceof Number jdnn && nativeFigures.get(key) instanceof Number c
+                    && c.doubleValue() != 0) {
+                double ratio = jdnn.doubleValue() / c.doubleValue();
+                ratios.put(key, round(ratio, 3));
+                out.printf(Locale.ROOT, "%-16s jdnn %10.1f  C++ %10.1f  jdnn/C++ %.3f (%s is better)%n", key,
+                        jdnn.doubleValue(), c.doubleValue(), ratio, key.endsWith("_us") ? "lower" : "higher");
+            }
+        }
+        figures.put("native", nativeFigures);
+        figures.put("ratios", ratios);
+    }
+
+    private static Double round(Double value, int decimals) {
+        if (value == null) return null;
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jdnn.data.Datasets;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench w1}: the JSON contract of a quick run, and bad usage. No timing is asserted. */
+class BenchCommandTest {
+    private record Run(int status, String stdout) {}
+
+    private static Run run(String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            int status = Main.execute(args);
+            return new Run(status, buffer.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void quickRunEndsWithTheW1Figures() throws Exception {
+        assumeTrue(Files.isDirectory(Datasets.DEBIAN_FASHION_MNIST),
+                "Fashion-MNIST (Debian's dataset-fashion-mnist) is not installed");
+        Run run = run("bench", "w1", "--quick", "--json");
+        assertEquals(0, run.status(), run.stdout());
+        List<String> lines = run.stdout().strip().lines().toList();
+        assertTrue(lines.size() > 1, "human-readable lines should come before the JSON: " + run.stdout());
+        JsonNode json = new ObjectMapper().readTree(lines.getLast());
+
+        for (String key : List.of("train_ips_t1", "train_ips_t2", "infer_b1_p50_us", "infer_b1_p99_us",
+                "infer_b256_ips", "rss_mb", "fit_ips", "train_step_ms_p50_t1", "train_step_ms_max_t2")) {
+            assertTrue(json.path(key).isNumber() && json.get(key).asDouble() > 0, key + " = " + json.get(key));
+        }
+        assertTrue(json.get("infer_b1_p99_us").asDouble() >= json.get("infer_b1_p50_us").asDouble(),
+                "p99 below p50: " + json);
+        double accuracy = json.path("test_acc").asDouble(-1);
+        assertTrue(accuracy > 0.5 && accuracy <= 1, "test_acc after one quick epoch = " + json.get("test_acc"));
+        for (String key : List.of("infer_b1_alloc_bytes", "train_heap_bytes_per_step_t1",
+                "train_heap_bytes_per_step_t2")) {
+            assertTrue(json.path(key).isNumber() && json.get(key).asDouble() >= 0, key + " = " + json.get(key));
+        }
+        assertEquals(0, json.get("train_offheap_growth_bytes_t1").asLong(), "off-heap bytes allocated by timed steps");
+        assertEquals(0, json.get("train_offheap_growth_bytes_t2").asLong(), "off-heap bytes allocated by timed steps");
+        assertTrue(json.has("cold_start_ms"), "cold_start_ms must be reported, if only as null");
+        assertEquals("predictor", json.get("infer_path").asText());
+        assertEquals("jdnn", json.get("engine").asText());
+        assertTrue(json.get("quick").asBoolean());
+        assertEquals(1, json.get("epochs").asInt());
+        for (String key : List.of("version", "isa", "notes")) {
+            assertTrue(!json.path(key).asText().isBlank(), key + " = " + json.get(key));
+        }
+    }
+
+    @Test
+    void badUsageExitsWithStatus2() {
+        assertEquals(2, run("bench", "w2", "--quick").status(), "unknown workload");
+        assertEquals(2, run("bench", "w1", "--what", "everything").status(), "unknown --what");
+        assertEquals(2, run("bench", "w1", "--threads", "0").status(), "zero threads");
+        assertEquals(2, run("bench", "w1", "--epochs", "0").status(), "zero epochs");
+        assertEquals(2, run("bench").status(), "no workload");
+    }
+}
