@@ -31,6 +31,10 @@ final class Architecture {
             throw new IllegalArgumentException("SimpleCNN takes images of shape [channels, height, width], got "
                     + Arrays.toString(inputShape));
         }
+        if (Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("images must have at least one channel, row and column, got shape "
+                    + Arrays.toString(inputShape));
+        }
         if (inputShape[0] != c.inChannels().getFirst()) {
             throw new IllegalArgumentException("in_channels_list starts with " + c.inChannels().getFirst()
                     + " but the images have " + inputShape[0] + " channels");
@@ -68,7 +72,12 @@ final class Architecture {
 
     private static long product(long[] dims) {
         long n = 1;
-        for (long d : dims) n *= d;
+        try {
+            for (long d : dims) n = Math.multiplyExact(n, d);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("the conv blocks give " + Arrays.toString(dims)
+                    + ", more features than a 64-bit count holds");
+        }
         return n;
     }
 }

@@ -13,6 +13,7 @@ import dev.jdnn.io.NamedTensor;
 import dev.jdnn.io.TensorEntry;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Parameter;
+import dev.jdnn.layers.ParameterSpec;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
 import dev.jdnn.train.TrainingState;
@@ -114,21 +115,26 @@ final class ModelFiles {
             long[] inputShape = inputShape(header.get("input_shape"), file);
             List<String> classNames = classNames(header.get("class_names"), config.outFeatures(), file);
             History history = history(header.get("history"), file);
+            List<ParameterSpec> specs;
+            try {
+                specs = Architecture.build(config, inputShape).parameters(inputShape);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "the config does not fit the input shape "
+                        + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+            }
+            // Checked before the network is allocated: the tensors were checked against the file's size, the
+            // config was not, and a few edited digits can make it claim gigabytes of parameters.
+            Set<String> known = new HashSet<>();
+            for (ParameterSpec spec : specs) {
+                requireShape(contents, spec.name(), spec.dims(), file);
+                known.add(spec.name());
+            }
             SimpleCNN model = new SimpleCNN(config);
             try {
-                try {
-                    model.rebuild(inputShape);
-                } catch (IllegalArgumentException e) {
-                    throw new ModelFormatException(file, "the config does not fit the input shape "
-                            + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
-                }
+                model.rebuild(inputShape);
                 Network network = model.network();
-                Set<String> known = new HashSet<>();
-                for (Parameter p : network.parameters().parameters()) {
-                    requireShape(contents, p.spec().name(), p.spec().dims(), file);
-                    known.add(p.spec().name());
-                }
-                ResumeState resume = kind.equals(CHECKPOINT) ? resumeState(header, contents, network, history, known, file) : null;
+                ResumeState resume = kind.equals(CHECKPOINT) ? resumeState(header, contents, network, history,
+                        config.batchSize(), known, file) : null;
                 for (TensorEntry t : contents.tensors()) {
                     if (!known.contains(t.name())) {
                         throw new ModelFormatException(file, "unexpected tensor '" + t.name() + "' in a " + kind
@@ -156,7 +162,7 @@ final class ModelFiles {
     }
 
     private static ResumeState resumeState(JsonNode header, ModelContents contents, Network network, History history,
-                                           Set<String> known, Path file) throws ModelFormatException {
+                                           int batchSize, Set<String> known, Path file) throws ModelFormatException {
         JsonNode training = header.get("training");
         if (training == null || !training.isObject() || history == null) {
             throw new ModelFormatException(file, "corrupt checkpoint: no 'training' section or no history");
@@ -170,17 +176,25 @@ final class ModelFiles {
             known.add(OPTIMIZER_STATE + k);
             optimizerState.add(contents.floats(OPTIMIZER_STATE + k));
         }
+        DataFingerprint data = DataFingerprint.fromJson(training.path("data"));
+        // Resuming compiles a training plan per batch size named here: only sizes the run can have are accepted.
+        int largestBatch = Math.min(batchSize, data.trainCount());
         Map<Integer, List<Long>> dropout = new TreeMap<>();
         JsonNode dropoutNode = training.path("dropout_steps");
         for (Map.Entry<String, JsonNode> entry : dropoutNode.properties()) {
             List<Long> counters = new ArrayList<>();
             for (JsonNode step : entry.getValue()) counters.add(nonNegative(step, "training.dropout_steps", file));
+            int batch;
             try {
-                dropout.put(Integer.parseInt(entry.getKey()), counters);
+                batch = Integer.parseInt(entry.getKey());
             } catch (NumberFormatException e) {
-                throw new ModelFormatException(file, "corrupt checkpoint: dropout_steps key '" + entry.getKey()
-                        + "' is not a batch size");
+                batch = -1;
             }
+            if (batch < 1 || batch > largestBatch) {
+                throw new ModelFormatException(file, "corrupt checkpoint: dropout_steps key '" + entry.getKey()
+                        + "' is not a batch size of this run (1.." + largestBatch + ")");
+            }
+            dropout.put(batch, counters);
         }
         MemorySegment bestValues = null;
         MemorySegment bestState = null;
@@ -193,7 +207,7 @@ final class ModelFiles {
             bestState = MemorySegment.ofArray(contents.floats(BEST_STATE));
         }
         return new ResumeState(new TrainingState(history.epochs(), dropout, bestValues, bestState), steps,
-                optimizerState, DataFingerprint.fromJson(training.path("data")));
+                optimizerState, data);
     }
 
     private static long nonNegative(JsonNode node, String key, Path file) throws ModelFormatException {
@@ -245,14 +259,19 @@ final class ModelFiles {
         return o;
     }
 
+    /** The history of a fit: epochs 1, 2, ... in order (a fit runs at least one). */
     private static History history(JsonNode node, Path file) throws ModelFormatException {
         if (node == null || node.isNull()) return null;
         try {
             List<EpochStats> epochs = new ArrayList<>();
             for (JsonNode e : node.path("epochs")) {
+                if (e.path("epoch").intValue() != epochs.size() + 1) {
+                    throw new IllegalArgumentException("epoch " + (epochs.size() + 1) + " is numbered " + e.path("epoch"));
+                }
                 epochs.add(new EpochStats(e.path("epoch").intValue(), number(e, "train_loss"), number(e, "valid_loss"),
                         number(e, "valid_accuracy"), number(e, "seconds"), number(e, "images_per_second")));
             }
+            if (epochs.isEmpty()) throw new IllegalArgumentException("no epochs");
             return History.of(epochs, node.path("best_epoch").asInt(-1), node.path("stopped_early").asBoolean());
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, "corrupt history: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.jdnn;
 
 import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.Network;
+import dev.jdnn.layers.Sequential;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.Evaluator;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -82,6 +84,7 @@ public final class SimpleCNN implements AutoCloseable {
     /** Trains from scratch on {@code data} (validSize of it held out for validation, shuffled with the seed). */
     public History fit(Dataset data) {
         requireOpen();
+        Objects.requireNonNull(data, "data");
         Dataset.Split split = data.split(config.validSize(), config.seed());
         return fit(split.train(), split.valid());
     }
@@ -89,6 +92,12 @@ public final class SimpleCNN implements AutoCloseable {
     /** Trains from scratch on {@code train}, validating on {@code valid} after each epoch (as W1 does). */
     public History fit(Dataset train, Dataset valid) {
         requireOpen();
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(valid, "valid");
+        if (valid.channels() != train.channels() || valid.height() != train.height() || valid.width() != train.width()) {
+            throw new IllegalArgumentException("the validation images are " + shape(valid)
+                    + " but the training images " + shape(train) + " (channels, height, width)");
+        }
         for (Dataset data : List.of(train, valid)) {
             if (data.classCount() > config.outFeatures()) {
                 throw new IllegalArgumentException("the data has " + data.classCount()
@@ -187,11 +196,18 @@ public final class SimpleCNN implements AutoCloseable {
 
     /** Trains on images N x C x H x W with one-hot rows (each exactly one 1 and zeros elsewhere). */
     public History fit(float[][][][] images, float[][] oneHot) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(oneHot, "oneHot");
+        if (oneHot.length != images.length) {
+            throw new IllegalArgumentException("oneHot has " + oneHot.length + " rows, expected one per image: "
+                    + images.length);
+        }
         return fit(images, Labels.fromOneHot(oneHot, config.outFeatures()));
     }
 
     /** Trains on flat NCHW pixels of {@code shape = [N, C, H, W]} with class indices. */
     public History fit(float[] pixels, int[] shape, int[] labels) {
+        Objects.requireNonNull(shape, "shape");
         requireShape(shape);
         return fit(Dataset.of(pixels, shape[0], shape[1], shape[2], shape[3], labels,
                 Dataset.numberedClasses(config.outFeatures())));
@@ -205,7 +221,14 @@ public final class SimpleCNN implements AutoCloseable {
         return classes;
     }
 
+    /**
+     * Class indices of images N x C x H x W.
+     *
+     * @throws IllegalArgumentException if there are no images, they are ragged, a value is not finite (naming its
+     *     index) or their shape is not the model's
+     */
     public int[] predict(float[][][][] images) {
+        Objects.requireNonNull(images, "images");
         return predict(Dataset.of(images, new int[images.length], Dataset.numberedClasses(1)));
     }
 
@@ -267,9 +290,15 @@ public final class SimpleCNN implements AutoCloseable {
         return history == null ? null : history.last();
     }
 
+    /**
+     * Replaces the network by a fresh one for {@code inputShape}. The architecture is checked first, so data of the
+     * wrong shape leaves a fitted model as it was; the old network is freed before the new one is allocated.
+     */
     void rebuild(long[] inputShape) {
+        Sequential architecture = Architecture.build(config, inputShape);
         if (network != null) network.close();
-        network = new Network(Architecture.build(config, inputShape), inputShape);
+        network = null;
+        network = new Network(architecture, inputShape);
     }
 
     /** What {@link #load} restores besides the network. */
@@ -287,11 +316,14 @@ public final class SimpleCNN implements AutoCloseable {
 
     private void requireImageShape(Dataset data) {
         long[] expected = network.inputShape();
-        long[] actual = {data.channels(), data.height(), data.width()};
-        if (!Arrays.equals(expected, actual)) {
+        if (!Arrays.equals(expected, new long[] {data.channels(), data.height(), data.width()})) {
             throw new IllegalArgumentException("this model takes images of shape " + Arrays.toString(expected)
-                    + ", got " + Arrays.toString(actual));
+                    + ", got " + shape(data));
         }
+    }
+
+    private static String shape(Dataset data) {
+        return Arrays.toString(new int[] {data.channels(), data.height(), data.width()});
     }
 
     private static void requireShape(int[] shape) {

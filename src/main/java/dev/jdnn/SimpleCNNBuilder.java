@@ -9,7 +9,6 @@ import dev.jdnn.train.Initializer;
 import dev.jdnn.train.Loss;
 import dev.jdnn.train.Optimizer;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Builds a {@link SimpleCNN}. Every seed parameter has a setter and the seed's default; {@link #build()}
@@ -78,7 +77,7 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder poolFilterSize(int v) { poolFilterSize = v; return this; }
     public SimpleCNNBuilder poolStride(int v) { poolStride = v; return this; }
     public SimpleCNNBuilder poolMode(PoolMode v) { poolMode = v; return this; }
-    public SimpleCNNBuilder poolMode(String name) { poolMode = PoolMode.valueOf(name.toUpperCase(Locale.ROOT)); return this; }
+    public SimpleCNNBuilder poolMode(String name) { poolMode = PoolMode.of(name); return this; }
     public SimpleCNNBuilder dropout(boolean v) { dropout = v; return this; }
     public SimpleCNNBuilder dropoutRate(double v) { dropoutRate = v; return this; }
     public SimpleCNNBuilder batchSize(int v) { batchSize = v; return this; }

@@ -3,6 +3,7 @@ package dev.jdnn;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.PoolMode;
+import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.Initializer;
 import dev.jdnn.train.Loss;
 import dev.jdnn.train.Optimizer;
@@ -20,7 +21,7 @@ import java.util.List;
  * @param initializer   [initializer] null means the seed's None: 0.01 * standard normal
  * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
  * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
- * @param threads       OpenMP threads for training and prediction on the calling thread
+ * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX}
  * @param progress      show progress (bar per epoch on a terminal, one line per epoch otherwise)
  * @param verbose       also log every mini-batch's loss
  */
@@ -33,10 +34,8 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
                               int patience, boolean shuffle, long seed, boolean verbose, int threads,
                               boolean progress) {
     public SimpleCNNConfig {
-        inChannels = List.copyOf(require("in_channels_list", inChannels));
-        inFeatures = List.copyOf(require("in_features_list", inFeatures));
-        for (int c : inChannels) positive("in_channels_list", c);
-        for (int f : inFeatures) positive("in_features_list", f);
+        inChannels = positiveList("in_channels_list", inChannels);
+        inFeatures = positiveList("in_features_list", inFeatures);
         positive("out_channels", outChannels);
         positive("out_features", outFeatures);
         positive("filter_size", filterSize);
@@ -47,6 +46,7 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
         positive("n_epochs", epochs);
         positive("patience", patience);
         positive("threads", threads);
+        if (threads > Threads.MAX) throw range("threads", threads, "1.." + Threads.MAX);
         require("activation", activation);
         require("optimizer", optimizer);
         require("loss", loss);
@@ -74,6 +74,17 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
             throw new IllegalArgumentException(name + " must hold at least one value, got []");
         }
         return value;
+    }
+
+    /** An immutable copy of a non-empty list of positive values; entries are named {@code name[index]}. */
+    private static List<Integer> positiveList(String name, List<Integer> values) {
+        require(name, values);
+        for (int i = 0; i < values.size(); i++) {
+            Integer value = values.get(i);
+            if (value == null) throw new IllegalArgumentException(name + "[" + i + "] must be given, got null");
+            positive(name + "[" + i + "]", value);
+        }
+        return List.copyOf(values);
     }
 
     private static void positive(String name, long value) {

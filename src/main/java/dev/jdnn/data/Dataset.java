@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 
@@ -52,6 +53,9 @@ public final class Dataset {
      */
     public static Dataset of(float[] pixels, int count, int channels, int height, int width, int[] labels,
                              List<String> classNames) {
+        Objects.requireNonNull(pixels, "pixels");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(classNames, "classNames");
         checkShape(count, channels, height, width);
         long expected = (long) count * channels * height * width;
         if (pixels.length != expected) {
@@ -76,6 +80,9 @@ public final class Dataset {
      *     index), or a label is out of range
      */
     public static Dataset of(float[][][][] images, int[] labels, List<String> classNames) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(classNames, "classNames");
         if (images.length == 0 || images[0].length == 0 || images[0][0].length == 0 || images[0][0][0].length == 0) {
             throw new IllegalArgumentException("images must have at least one image, channel, row and column");
         }

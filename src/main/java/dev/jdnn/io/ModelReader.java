@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -38,10 +40,13 @@ public final class ModelReader {
      * Reads and checks {@code file}.
      *
      * @throws NoSuchFileException if there is no such file
+     * @throws FileSystemException if it is a folder
      * @throws ModelFormatException naming the problem if the file is not a valid model file
      * @throws IOException if it cannot be read
      */
     public static ModelContents read(Path file) throws IOException {
+        // Linux opens a folder for reading and fails only at the first read, with a message that names nothing.
+        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a folder, not a model file");
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,11 +41,14 @@ public final class ModelWriter {
      *
      * @throws IllegalArgumentException if the header is not a JSON object, already has a "tensors" key, or two
      *     tensors share a name
+     * @throws FileSystemException if {@code file} is a folder
      * @throws IOException if the file cannot be written; the previous file at {@code file}, if any, is unchanged
      */
     public static void write(Path file, String header, List<NamedTensor> tensors) throws IOException {
         byte[] headerBytes = headerBytes(header, tensors);
         Path target = file.toAbsolutePath();
+        // Caught here because the rename would fail only after the whole file was written, naming the temporary file.
+        if (Files.isDirectory(target)) throw new FileSystemException(file.toString(), null, "a folder, not a file to write a model to");
         Path folder = target.getParent();
         Path temporary = folder.resolve("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");

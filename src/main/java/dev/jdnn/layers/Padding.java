@@ -32,7 +32,7 @@ public enum Padding {
 
     /** Parses 'same' or 'valid' (any case). */
     public static Padding of(String name) {
-        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (name == null ? "" : name.toLowerCase(java.util.Locale.ROOT)) {
             case "same" -> SAME;
             case "valid" -> VALID;
             default -> throw new IllegalArgumentException("padding must be 'same' or 'valid', got '" + name + "'");

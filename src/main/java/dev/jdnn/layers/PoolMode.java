@@ -9,7 +9,7 @@ public enum PoolMode {
 
     /** Parses 'max' or 'avg' (any case). */
     public static PoolMode of(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
+        return switch (name == null ? "" : name.toLowerCase(Locale.ROOT)) {
             case "max" -> MAX;
             case "avg" -> AVG;
             default -> throw new IllegalArgumentException("pool mode must be 'max' or 'avg', got '" + name + "'");

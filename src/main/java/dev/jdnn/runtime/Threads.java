@@ -7,11 +7,22 @@ import dev.jdnn.internal.ffi.omp_h;
  * per-calling-thread setting (an OpenMP ICV), so each Java thread that executes primitives sets its own.
  */
 public final class Threads {
+    /**
+     * The largest team size jdnn asks for. libgomp does not report a thread it cannot create: with 16,384 threads
+     * on a 2-core machine the JVM died of a segmentation fault (4,096 still ran), so a count from a model file or a
+     * typo must be refused here, long before that.
+     */
+    public static final int MAX = 1024;
+
     private Threads() {}
 
-    /** Sets the OpenMP team size for parallel regions started by the calling thread; n must be positive. */
+    /**
+     * Sets the OpenMP team size for parallel regions started by the calling thread.
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= n <= }{@link #MAX}
+     */
     public static void set(int n) {
-        if (n <= 0) throw new IllegalArgumentException("threads must be > 0, got " + n);
+        if (n <= 0 || n > MAX) throw new IllegalArgumentException("threads must be 1.." + MAX + ", got " + n);
         NativeLoader.symbols();
         omp_h.omp_set_num_threads(n);
     }

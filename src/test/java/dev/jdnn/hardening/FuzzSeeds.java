@@ -1,0 +1,160 @@
+package dev.jdnn.hardening;
+
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.SimpleCNNBuilder;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes the seed inputs of the fuzz tests: small valid files of each kind, from which the fuzzer mutates. They are
+ * committed under src/test/resources/dev/jdnn/hardening/*FuzzTestInputs/; run this again only to change them:
+ * {@code java --enable-native-access=ALL-UNNAMED -cp <test class path> dev.jdnn.hardening.FuzzSeeds src/test/resources}.
+ */
+public final class FuzzSeeds {
+    private FuzzSeeds() {}
+
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args[0]).resolve("dev/jdnn/hardening");
+        idxSeeds(root.resolve("IdxReaderFuzzTestInputs"));
+        imageSeeds(root.resolve("ImageFolderFuzzTestInputs"));
+        modelSeeds(root.resolve("ModelFileFuzzTestInputs"));
+    }
+
+    private static void idxSeeds(Path inputs) throws IOException {
+        byte[] images = idx(0x08, new int[] {2, 3, 3}, 1, out -> {
+            for (int i = 0; i < 18; i++) out.writeByte(i * 14);
+        });
+        byte[] labels = idx(0x08, new int[] {2}, 1, out -> out.write(new byte[] {3, 7}));
+        byte[] signed = idx(0x09, new int[] {4}, 1, out -> out.write(new byte[] {-128, -1, 0, 127}));
+        byte[] shorts = idx(0x0B, new int[] {2, 2}, 2, out -> {
+            for (int v : new int[] {-32768, -1, 0, 32767}) out.writeShort(v);
+        });
+        byte[] ints = idx(0x0C, new int[] {3}, 4, out -> {
+            for (int v : new int[] {Integer.MIN_VALUE, 0, Integer.MAX_VALUE}) out.writeInt(v);
+        });
+        byte[] floats = idx(0x0D, new int[] {1, 3}, 4, out -> {
+            for (float v : new float[] {-1.5f, 0f, 3.25f}) out.writeFloat(v);
+        });
+        byte[] doubles = idx(0x0E, new int[] {2}, 8, out -> {
+            out.writeDouble(-2.5);
+            out.writeDouble(1e-3);
+        });
+        Path file = Files.createDirectories(inputs.resolve("readFile"));
+        Path stream = Files.createDirectories(inputs.resolve("readCompressedStream"));
+        write(file, "images-ubyte-2x3x3.idx", images);
+        write(file, "images-ubyte-2x3x3.idx.gz", gzip(images));
+        write(file, "labels-ubyte-2.idx", labels);
+        write(file, "labels-ubyte-2.idx.gz", gzip(labels));
+        write(file, "short-2x2.idx", shorts);
+        write(file, "double-2.idx.gz", gzip(doubles));
+        // The stream test compresses its input itself: its seeds are raw IDX bytes.
+        write(stream, "images-ubyte-2x3x3.idx", images);
+        write(stream, "labels-ubyte-2.idx", labels);
+        write(stream, "byte-4.idx", signed);
+        write(stream, "short-2x2.idx", shorts);
+        write(stream, "int-3.idx", ints);
+        write(stream, "float-1x3.idx", floats);
+        write(stream, "double-2.idx", doubles);
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Big-endian IDX bytes: 0, 0, type code, rank, the dimensions, then the body. */
+    private static byte[] idx(int type, int[] dims, int elementBytes, Body body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(type << 8 | dims.length);
+            for (int d : dims) out.writeInt(d);
+            body.write(out);
+        }
+        int elements = 1;
+        for (int d : dims) elements *= d;
+        if (bytes.size() != 4 + 4 * dims.length + elements * elementBytes) throw new IllegalStateException("seed size");
+        return bytes.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(raw);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void imageSeeds(Path inputs) throws IOException {
+        Path folder = Files.createDirectories(inputs.resolve("readFolder"));
+        write(folder, "gray-8bit-5x4.png", image(new BufferedImage(4, 5, BufferedImage.TYPE_BYTE_GRAY), "png"));
+        write(folder, "gray-16bit-3x3.png", image(new BufferedImage(3, 3, BufferedImage.TYPE_USHORT_GRAY), "png"));
+        write(folder, "rgb-4x4.png", image(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png"));
+        write(folder, "argb-2x3.png", image(new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB), "png"));
+        write(folder, "palette-4x4.png", image(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_INDEXED), "png"));
+        write(folder, "rgb-4x3.bmp", image(new BufferedImage(3, 4, BufferedImage.TYPE_3BYTE_BGR), "bmp"));
+        write(folder, "gray-4x4.bmp", image(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "bmp"));
+        write(folder, "rgb-8x8.jpg", image(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "jpeg"));
+    }
+
+    /** The image with a deterministic pattern, encoded as {@code format}. */
+    private static byte[] image(BufferedImage image, String format) throws IOException {
+        for (int y = 0; y < image.getHeight(); y++)
+            for (int x = 0; x < image.getWidth(); x++) image.setRGB(x, y, 0xFF000000 | (x * 60) << 16 | (y * 50) << 8 | 128);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(image, format, bytes)) throw new IllegalStateException("no " + format + " writer");
+        return bytes.toByteArray();
+    }
+
+    /** A tiny model fitted on a few 1 x 4 x 4 images, in several configurations, and a checkpoint. */
+    private static void modelSeeds(Path inputs) throws IOException {
+        float[][][][] images = new float[12][1][4][4];
+        int[] labels = new int[12];
+        for (int i = 0; i < images.length; i++) {
+            labels[i] = i % 2;
+            for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) images[i][0][y][x] = (i * 16 + y * 4 + x) % 7 / 7f;
+        }
+        Path scratch = Files.createTempDirectory("fuzz-seeds");
+        SimpleCNNBuilder tiny = SimpleCNN.builder().inChannels(1).inFeatures(List.of(8, 3)).outChannels(2)
+                .outFeatures(2).epochs(2).batchSize(5).threads(1).seed(1).progress(false);
+        List<SimpleCNNBuilder> variants = List.of(tiny,
+                SimpleCNN.builder().inChannels(1).inFeatures(8).outChannels(2).outFeatures(2).batchNorm(false)
+                        .poolMode("avg").optimizer("sgd").initializer("xavier-uniform").activation("tanh").epochs(1)
+                        .batchSize(4).threads(1).seed(2).progress(false),
+                SimpleCNN.builder().inChannels(List.of(1, 2)).inFeatures(List.of(12, 2)).outChannels(3).outFeatures(2)
+                        .pooling(false).padding("valid").filterSize(2).dropout(false).optimizer("momentum")
+                        .earlyStopping(true).patience(1).epochs(1).batchSize(6).threads(1).seed(3).progress(false));
+        List<Path> files = new ArrayList<>();
+        for (int v = 0; v < variants.size(); v++) {
+            try (SimpleCNN model = variants.get(v).build()) {
+                model.progressTo(new PrintStream(OutputStream.nullOutputStream()));
+                if (v == 0) model.checkpointTo(scratch);
+                model.fit(images, labels);
+                Path file = scratch.resolve("model-" + v + ".jdnn");
+                model.save(file);
+                files.add(file);
+            }
+        }
+        files.add(scratch.resolve(SimpleCNN.LAST_CHECKPOINT));
+        for (String method : List.of("load", "loadWithValidChecksum")) {
+            Path folder = Files.createDirectories(inputs.resolve(method));
+            for (Path file : files) write(folder, file.getFileName().toString(), Files.readAllBytes(file));
+        }
+        try (var leftovers = Files.walk(scratch)) {
+            for (Path p : leftovers.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    private static void write(Path folder, String name, byte[] bytes) throws IOException {
+        Files.write(folder.resolve(name), bytes);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.jdnn.hardening;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.SimpleCNNConfig;
+import dev.jdnn.data.Dataset;
+import dev.jdnn.io.ModelFormatException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fuzzes the model-file loader ({@link SimpleCNN#load}). {@link #load} takes the bytes as they are, so most
+ * mutations end at the checksum; {@link #loadWithValidChecksum} first replaces the last 32 bytes by the SHA-256 of
+ * the rest, as a forger would, so the fuzzer reaches the header, config, architecture and tensor checks behind it.
+ * The only exception allowed is ModelFormatException. A model that loads must summarise, predict (when its images
+ * are small enough to be worth it) and survive a save and a load with the same parameter bytes.
+ */
+class ModelFileFuzzTest {
+    /** Models whose widest conv activation exceeds this many values per image are loaded but not run. */
+    private static final long MAX_ACTIVATION = 1 << 20;
+
+    @TempDir
+    static Path folder;
+
+    @FuzzTest
+    void load(byte[] bytes) throws IOException {
+        loadAndUse(bytes);
+    }
+
+    @FuzzTest
+    void loadWithValidChecksum(byte[] bytes) throws IOException {
+        loadAndUse(ModelFileBytes.fixChecksum(bytes));
+    }
+
+    private static void loadAndUse(byte[] bytes) throws IOException {
+        Path file = Files.write(folder.resolve("fuzzed.jdnn"), bytes);
+        SimpleCNN model;
+        try {
+            model = SimpleCNN.load(file);
+        } catch (ModelFormatException refused) {
+            return; // documented: not a valid model file
+        }
+        try (model) {
+            long[] shape = model.network().inputShape();
+            model.summary(shape[0], shape[1], shape[2]);
+            if (widestActivation(model.config(), shape) <= MAX_ACTIVATION) {
+                int size = Math.toIntExact(shape[0] * shape[1] * shape[2]);
+                Dataset zeros = Dataset.of(new float[2 * size], 2, (int) shape[0], (int) shape[1], (int) shape[2],
+                        new int[2], Dataset.numberedClasses(1));
+                float[][] logits = model.predictRaw(zeros);
+                assertEquals(2, logits.length, "one row of logits per image");
+                assertEquals(model.config().outFeatures(), logits[0].length, "out_features logits");
+            }
+            Path copy = folder.resolve("copy.jdnn");
+            model.save(copy);
+            try (SimpleCNN again = SimpleCNN.load(copy)) {
+                MemorySegment before = model.network().parameters().values();
+                long mismatch = before.mismatch(again.network().parameters().values());
+                assertEquals(-1L, mismatch, "a saved and reloaded model differs first at parameter byte " + mismatch);
+            }
+        }
+    }
+
+    /** Channels times pixels of the largest conv input or output, a bound on what one image costs to run. */
+    private static long widestActivation(SimpleCNNConfig config, long[] shape) {
+        long channels = config.outChannels();
+        for (int c : config.inChannels()) channels = Math.max(channels, c);
+        return channels * shape[1] * shape[2];
+    }
+}
