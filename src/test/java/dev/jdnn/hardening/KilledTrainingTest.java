@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same parameter bytes (weights and running statistics) as a run that was never interrupted.
  */
 class KilledTrainingTest {
-    /** Enough images that an epoch (0.6 s on 2 idle cores) lasts far longer than the 5 ms between looks. */
+    /** Enough images that an epoch (0.65 s on 2 idle cores) lasts far longer than the 5 ms between looks. */
     private static final int TRAIN_IMAGES = 1000;
     private static final List<String> RUN = List.of("--epochs", "4", "--seed", "0", "--threads", "2",
             "--batch-size", "50", "--json");
