@@ -35,8 +35,7 @@ public final class IdxReader {
     public static IdxArray read(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_BYTES)) {
             boolean compressed = isGzip(in);
-            return read(compressed ? new GZIPInputStream(in, CHUNK_BYTES) : in, file.toString(),
-                    compressed ? -1 : Files.size(file));
+            return read(in, compressed, file.toString(), compressed ? -1 : Files.size(file));
         }
     }
 
@@ -49,7 +48,7 @@ public final class IdxReader {
      */
     public static IdxArray read(InputStream stream, String source) throws IOException {
         InputStream in = new BufferedInputStream(stream, CHUNK_BYTES);
-        return read(isGzip(in) ? new GZIPInputStream(in, CHUNK_BYTES) : in, source, -1);
+        return read(in, isGzip(in), source, -1);
     }
 
     private static boolean isGzip(InputStream in) throws IOException {
@@ -61,8 +60,11 @@ public final class IdxReader {
     }
 
     /** {@code length} is the total number of bytes if known, else -1. */
-    private static IdxArray read(InputStream in, String source, long length) throws IOException {
+    private static IdxArray read(InputStream raw, boolean compressed, String source, long length) throws IOException {
         try {
+            // Inside the try: the constructor reads the gzip header, and a damaged one (IdxReaderFuzzTest found
+            // "Unsupported compression method") must be a DataFormatException naming the file like any other damage.
+            InputStream in = compressed ? new GZIPInputStream(raw, CHUNK_BYTES) : raw;
             IdxHeader header = IdxHeader.read(in, source);
             int capacity = (int) Math.min(header.elementCount(), INITIAL_ELEMENTS);
             if (length >= 0) {

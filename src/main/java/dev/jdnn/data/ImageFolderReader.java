@@ -1,15 +1,17 @@
 package dev.jdnn.data;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads a folder of images with one sub-folder per class into a {@link Dataset}. The class names are the
@@ -17,14 +19,18 @@ import javax.imageio.ImageIO;
  * class, each sub-folder's files in sorted name order; pixel values are scaled to [0, 1].
  *
  * <p>Every non-hidden file in a class folder must be a PNG, JPEG or BMP image (.png, .jpg, .jpeg, .bmp);
- * hidden entries (names starting with '.') are skipped, and so are plain files in the root folder. The reader
- * is immutable: the {@code with...} methods return configured copies.
+ * hidden entries (names starting with '.') are skipped, and so are plain files in the root folder. An image may have
+ * at most {@link #MAX_PIXELS} pixels. The reader is immutable: the {@code with...} methods return configured copies.
  */
 public final class ImageFolderReader {
     /** Channel count that picks 1 if every image is gray and 3 otherwise. */
     public static final int AUTO_CHANNELS = 0;
+    /** The most pixels an image may have (4096 x 4096): decoding one costs up to about 28 bytes per pixel. */
+    public static final long MAX_PIXELS = 1L << 24;
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
     private static final String EXTENSIONS_TEXT = ".png, .jpg, .jpeg, .bmp";
+    /** The decoders' format names that are read; ImageIO recognises others (GIF, TIFF, WBMP) by content too. */
+    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp");
 
     private final int channels;
     private final int height;
@@ -137,15 +143,35 @@ public final class ImageFolderReader {
         if (name.indexOf('.') < 0 || !EXTENSIONS.contains(extension)) {
             throw new DataFormatException(file.toString(), "not an image file; allowed extensions: " + EXTENSIONS_TEXT);
         }
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new DataFormatException(file.toString(), "unreadable image: cannot open it");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            ImageReader reader = readers.hasNext() ? readers.next() : null;
+            String format = reader == null ? "" : reader.getFormatName().toLowerCase(Locale.ROOT);
+            if (!FORMATS.contains(format)) {
+                throw new DataFormatException(file.toString(), "unreadable image: "
+                        + (reader == null ? "no" : "a " + format + " image, not a") + " PNG, JPEG or BMP image");
+            }
+            try {
+                reader.setInput(in, true, true);
+                // The header's size is checked before the decoder allocates it: a few bytes can claim gigapixels.
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new DataFormatException(file.toString(), "%d x %d pixels (width x height), more than the %d an image may have"
+                            .formatted(reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
+                }
+                return DecodedImage.of(reader.read(0));
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFormatException e) {
+            throw e;
         } catch (IOException e) {
             throw new DataFormatException(file.toString(), "unreadable image: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The JDK's decoders report some malformed headers with unchecked exceptions: ImageFolderFuzzTest found
+            // a 63-byte BMP on which BMPImageReader.getWidth throws NegativeArraySizeException.
+            throw new DataFormatException(file.toString(), "unreadable image: the decoder failed with " + e, e);
         }
-        if (image == null) {
-            throw new DataFormatException(file.toString(), "unreadable image: no PNG, JPEG or BMP decoder recognises it");
-        }
-        return DecodedImage.of(image);
     }
 }

@@ -121,6 +121,19 @@ class IdxReaderTest {
         }
     }
 
+    /** Issue 8: found by IdxReaderFuzzTest, a damaged gzip header escaped as a ZipException naming no file. */
+    @Test
+    void rejectsADamagedOrCutGzipHeaderNamingTheFile() throws IOException {
+        byte[] gzip = IdxFiles.gzip(IdxFiles.file(IdxType.UBYTE, new int[] {2}, new double[] {1, 2}));
+        byte[] method = gzip.clone();
+        method[2] = 7; // compression method: only 8 (deflate) exists
+        assertProblem(failure("method.gz", method), "corrupt or truncated gzip data", "Unsupported compression method");
+        assertProblem(failure("cut-header.gz", Arrays.copyOf(gzip, 5)), "corrupt or truncated gzip data");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> IdxReader.read(new ByteArrayInputStream(method), "resource.gz"));
+        assertTrue(e.getMessage().startsWith("resource.gz: corrupt or truncated gzip data"), e.getMessage());
+    }
+
     @Test
     void rejectsAnEmptyFile() throws IOException {
         assertProblem(failure("empty", new byte[0]), "empty file");
