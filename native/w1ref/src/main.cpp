@@ -7,7 +7,7 @@
 #include "inference.hpp"
 #include "json.hpp"
 #include "matmul_peak.hpp"
-#include "training.hpp"
+#include "train_benchmark.hpp"
 
 #include <cstdio>
 #include <cstring>

@@ -5,7 +5,6 @@
 #pragma once
 
 #include "common.hpp"
-#include "fashion_mnist.hpp"
 
 #include <memory>
 #include <string>
@@ -103,10 +102,5 @@ private:
     struct Layers;
     std::unique_ptr<Layers> layers_;
 };
-
-/// Training throughput with `threads` OpenMP threads: picks the fastest Layout in a short
-/// trial, then 20 warm-up steps and 540 timed steps of 100 shuffled images (54,000
-/// images). Returns images/s; adds to `notes`.
-double run_training_benchmark(const Dataset &train, int threads, std::string &notes);
 
 } // namespace w1
