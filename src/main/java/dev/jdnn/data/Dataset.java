@@ -26,7 +26,7 @@ public final class Dataset {
     private final int count;
 
     /** The shared, never modified arrays behind a data set and its views. */
-    private record Storage(float[] pixels, int[] labels, int channels, int height, int width,
+    private record Storage(Pixels pixels, int[] labels, int channels, int height, int width,
                            List<String> classNames) {
         int imageSize() {
             return channels * height * width;
@@ -126,10 +126,24 @@ public final class Dataset {
      */
     static Dataset adopt(float[] pixels, int count, int channels, int height, int width, int[] labels,
                          List<String> classNames) {
+        return adopt(new Pixels.Floats(pixels), count, channels, height, width, labels, classNames);
+    }
+
+    /**
+     * Like {@link #adopt(float[], int, int, int, int, int[], List)} for the unsigned bytes of 8-bit images,
+     * which stand for the values {@code (b & 0xFF) / 255f}.
+     */
+    static Dataset adoptUnsignedBytes(byte[] pixels, int count, int channels, int height, int width, int[] labels,
+                                      List<String> classNames) {
+        return adopt(new Pixels.UnsignedBytes(pixels), count, channels, height, width, labels, classNames);
+    }
+
+    private static Dataset adopt(Pixels pixels, int count, int channels, int height, int width, int[] labels,
+                                 List<String> classNames) {
         checkShape(count, channels, height, width);
-        if ((long) count * channels * height * width != pixels.length) {
+        if ((long) count * channels * height * width != pixels.length()) {
             throw new IllegalArgumentException("%d pixels do not fill %d x %d x %d x %d"
-                    .formatted(pixels.length, count, channels, height, width));
+                    .formatted(pixels.length(), count, channels, height, width));
         }
         if (labels.length != count) {
             throw new IllegalArgumentException("labels has %d entries, expected one per image: %d"
@@ -213,13 +227,13 @@ public final class Dataset {
             throw new IndexOutOfBoundsException("pixel (%d, %d, %d) outside %d x %d x %d"
                     .formatted(channel, y, x, channels(), height(), width()));
         }
-        return storage.pixels[offset(index) + (channel * height() + y) * width() + x];
+        return storage.pixels.get(offset(index) + (channel * height() + y) * width() + x);
     }
 
     /** A copy of image {@code index}, CHW. */
     public float[] image(int index) {
         float[] image = new float[imageSize()];
-        System.arraycopy(storage.pixels, offset(index), image, 0, imageSize());
+        storage.pixels.copy(offset(index), image, 0, imageSize());
         return image;
     }
 
@@ -233,7 +247,7 @@ public final class Dataset {
     /** A copy of all pixels, NCHW in this data set's order. */
     public float[] toArray() {
         float[] pixels = new float[Math.multiplyExact(count, imageSize())];
-        for (int i = 0; i < count; i++) System.arraycopy(storage.pixels, offset(i), pixels, i * imageSize(), imageSize());
+        for (int i = 0; i < count; i++) storage.pixels.copy(offset(i), pixels, i * imageSize(), imageSize());
         return pixels;
     }
 
@@ -307,7 +321,7 @@ public final class Dataset {
         int size = imageSize();
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            System.arraycopy(storage.pixels, offset(index), images, i * size, size);
+            storage.pixels.copy(offset(index), images, i * size, size);
             labels[i] = label(index);
         }
     }
@@ -323,8 +337,7 @@ public final class Dataset {
         int size = imageSize();
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            MemorySegment.copy(storage.pixels, offset(index), images, ValueLayout.JAVA_FLOAT_UNALIGNED,
-                    (long) i * size * Float.BYTES, size);
+            storage.pixels.copy(offset(index), images, (long) i * size * Float.BYTES, size);
             labels.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, label(index));
         }
     }
@@ -347,7 +360,7 @@ public final class Dataset {
         for (int i = 0; i < count; i++) {
             int offset = offset(i);
             for (int c = 0; c < channels(); c++) {
-                for (int p = 0; p < plane; p++) sum[c] += storage.pixels[offset + c * plane + p];
+                for (int p = 0; p < plane; p++) sum[c] += storage.pixels.get(offset + c * plane + p);
             }
         }
         float[] mean = new float[channels()];
@@ -364,7 +377,7 @@ public final class Dataset {
             int offset = offset(i);
             for (int c = 0; c < channels(); c++) {
                 for (int p = 0; p < plane; p++) {
-                    double d = storage.pixels[offset + c * plane + p] - (double) mean[c];
+                    double d = storage.pixels.get(offset + c * plane + p) - (double) mean[c];
                     sum[c] += d * d;
                 }
             }

@@ -141,18 +141,17 @@ public final class Datasets {
         if (header.rank() != 3) {
             throw new DataFormatException(imageSource, "images must have 3 dimensions (count, height, width), found " + header);
         }
-        float[] pixels = images.values();
-        if (header.type() == IdxType.UBYTE) {
-            for (int i = 0; i < pixels.length; i++) pixels[i] /= 255f;
-        } else {
-            for (int i = 0; i < pixels.length; i++) {
-                if (!Float.isFinite(pixels[i])) {
-                    throw new DataFormatException(imageSource, "element %d is %s; values must be finite".formatted(i, pixels[i]));
-                }
-            }
-        }
         int count = header.dim(0);
         int[] labelArray = toLabels(labels, count, classNames.size(), labelSource);
+        if (header.type() == IdxType.UBYTE) {
+            return Dataset.adoptUnsignedBytes(images.data(), count, 1, header.dim(1), header.dim(2), labelArray, classNames);
+        }
+        float[] pixels = images.values();
+        for (int i = 0; i < pixels.length; i++) {
+            if (!Float.isFinite(pixels[i])) {
+                throw new DataFormatException(imageSource, "element %d is %s; values must be finite".formatted(i, pixels[i]));
+            }
+        }
         return Dataset.adopt(pixels, count, 1, header.dim(1), header.dim(2), labelArray, classNames);
     }
 

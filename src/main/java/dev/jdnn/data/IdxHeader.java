@@ -69,7 +69,7 @@ public final class IdxHeader {
      * @param in the stream, positioned at the first byte of the file (after any decompression)
      * @param source the name used in error messages
      * @throws DataFormatException if the header is short, has a wrong magic or type code, no dimensions, a
-     *     dimension below 1 or above 2^31-1, or more than {@link #MAX_ELEMENTS} elements
+     *     dimension below 1 or above 2^31-1, or more than {@link #MAX_ELEMENTS} elements or data bytes
      */
     static IdxHeader read(InputStream in, String source) throws IOException {
         byte[] magic = in.readNBytes(4);
@@ -118,6 +118,11 @@ public final class IdxHeader {
         if (count > MAX_ELEMENTS) {
             throw new DataFormatException(source, "dimensions %s hold %d elements, above the limit of %d"
                     .formatted(Arrays.toString(dims), count, MAX_ELEMENTS));
+        }
+        if (count * type.bytes() > MAX_ELEMENTS) {
+            // The reader keeps the stored bytes in one array (IdxArray), so their total has the same limit.
+            throw new DataFormatException(source, "dimensions %s of %s hold %d data bytes, above the limit of %d"
+                    .formatted(Arrays.toString(dims), type.name().toLowerCase(), count * type.bytes(), MAX_ELEMENTS));
         }
         return new IdxHeader(type, dims, count);
     }

@@ -12,7 +12,7 @@ import java.util.zip.ZipException;
 
 /**
  * Reads IDX files (the MNIST family's format), raw or gzip-compressed; compression is recognised by the gzip
- * magic bytes 0x1F 0x8B, not by the file name. Every element type is converted to float.
+ * magic bytes 0x1F 0x8B, not by the file name. {@link IdxArray#values()} converts any element type to float.
  *
  * <p>A corrupt header cannot make the reader allocate what it claims: a raw file's claimed size is checked
  * against the file's length first, and compressed data, whose length is unknown up front, is read into an
@@ -71,12 +71,12 @@ public final class IdxReader {
                 checkLength(header, length, source);
                 capacity = (int) header.elementCount();
             }
-            float[] values = readValues(in, header, capacity, source);
+            byte[] data = readData(in, header, capacity, source);
             if (in.read() != -1) {
                 throw new DataFormatException(source, "trailing bytes after the %d elements of %s"
                         .formatted(header.elementCount(), header));
             }
-            return new IdxArray(header, values);
+            return new IdxArray(header, data);
         } catch (ZipException | EOFException e) {
             // GZIPInputStream reports a cut or damaged stream this way.
             throw new DataFormatException(source, "corrupt or truncated gzip data: " + e.getMessage(), e);
@@ -95,28 +95,24 @@ public final class IdxReader {
         }
     }
 
-    /** Reads the elements into an array of {@code capacity} elements at first, grown as data arrives. */
-    private static float[] readValues(InputStream in, IdxHeader header, int capacity, String source)
-            throws IOException {
-        int count = (int) header.elementCount();
+    /** Reads the element bytes into an array of {@code capacity} elements at first, grown as data arrives. */
+    private static byte[] readData(InputStream in, IdxHeader header, int capacity, String source) throws IOException {
+        int total = (int) header.dataBytes();
         int size = header.type().bytes();
-        float[] values = new float[capacity];
-        byte[] chunk = new byte[CHUNK_BYTES];
+        byte[] data = new byte[capacity * size];
         int done = 0;
-        while (done < count) {
-            int want = Math.min(count - done, CHUNK_BYTES / size);
-            int got = in.readNBytes(chunk, 0, want * size);
-            if (got < want * size) {
+        while (done < total) {
+            if (done == data.length) {
+                // Grow by doubling, never past the claimed size: memory follows the data that really exists.
+                data = Arrays.copyOf(data, (int) Math.min(total, Math.max(2L * data.length, CHUNK_BYTES)));
+            }
+            int got = in.readNBytes(data, done, data.length - done);
+            if (got == 0) {
                 throw new DataFormatException(source, "truncated: header %s needs %d elements, the data ends after %d"
-                        .formatted(header, count, done + got / size));
+                        .formatted(header, header.elementCount(), done / size));
             }
-            if (done + want > values.length) {
-                // Grow by doubling, never past the claimed count: memory follows the data that really exists.
-                values = Arrays.copyOf(values, (int) Math.min(count, Math.max(2L * values.length, done + want)));
-            }
-            header.type().convert(chunk, want, values, done);
-            done += want;
+            done += got;
         }
-        return values;
+        return data;
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -83,6 +85,29 @@ class DatasetsTest {
             for (int p = 0; p < 784; p++) {
                 assertEquals((raw[16 + n * 784 + p] & 0xFF) / 255f, small.train().pixel(n, 0, p / 28, p % 28), 0, "image " + n);
             }
+    }
+
+    @Test
+    void bytePixelsCopyOutAsTheFloatsTheyStandFor() {
+        // Datasets read from 8-bit IDX files keep bytes; every way out must give (b & 0xFF) / 255f exactly.
+        Dataset bytes = Datasets.embeddedDefault().test().select(new int[] {7, 3, 999, 0});
+        float[] flat = bytes.toArray();
+        Dataset floats = Dataset.of(flat, bytes.count(), 1, 28, 28, bytes.labels(), bytes.classNames());
+        int[] order = {2, 0, 3, 1};
+        float[] fromBytes = new float[order.length * 784];
+        float[] fromFloats = new float[order.length * 784];
+        bytes.copyBatch(order, 0, order.length, fromBytes, new int[order.length]);
+        floats.copyBatch(order, 0, order.length, fromFloats, new int[order.length]);
+        assertArrayEquals(fromFloats, fromBytes);
+        MemorySegment segment = MemorySegment.ofArray(new float[order.length * 784]);
+        bytes.copyBatch(order, 0, order.length, segment, MemorySegment.ofArray(new int[order.length]));
+        assertArrayEquals(fromFloats, segment.toArray(ValueLayout.JAVA_FLOAT));
+        assertArrayEquals(floats.image(2), bytes.image(2));
+        assertArrayEquals(floats.channelMean(), bytes.channelMean());
+        for (int i = 0; i < flat.length; i++) {
+            float value = flat[i];
+            assertTrue(value == Math.round(value * 255) / 255f, "pixel " + i + " = " + value + " is not a byte / 255");
+        }
     }
 
     @Test
