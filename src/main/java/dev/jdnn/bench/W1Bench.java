@@ -72,6 +72,9 @@ public final class W1Bench {
                 trainingThroughput(data.train(), 2);
                 trained = testAccuracy(data);
                 loadAfter.put("test_acc", ProcessFacts.loadAverage1());
+                // The peak of the training run alone (data loaded, both throughput runs, the accuracy run),
+                // before inference adds its batch-256 plans: what the training target is about.
+                figures.put("train_rss_mb", round(ProcessFacts.peakRssMb(), 1));
             }
             if (options.what() != What.TRAIN) inference(data, trained);
         } finally {
