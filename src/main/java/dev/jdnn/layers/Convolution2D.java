@@ -1,6 +1,14 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.FormatTag;
+import dev.jdnn.runtime.MemoryDesc;
+import dev.jdnn.runtime.PrimitiveAttr;
+import dev.jdnn.runtime.PrimitiveDesc;
+import dev.jdnn.runtime.PrimitiveDescs;
+import dev.jdnn.runtime.PropKind;
 import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,7 +65,36 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
                           boolean needGradInput) {
         long[] in = Shapes.perSample(input.dims());
         long[] out = outputShape(in);
-        return new ConvolutionPlan(this, context, input, Shapes.withBatch(input.dim(0), out), paddings(in), mode,
-                parameters.get(0), parameters.get(1), needGradInput);
+        long[][] pads = paddings(in);
+        Parameter weight = parameters.get(0);
+        MemoryDesc dst = MemoryDesc.of(context.arena(), DataType.F32, FormatTag.ANY, Shapes.withBatch(input.dim(0), out));
+        return new WeightedPlan(context, new Primitives(new long[] {stride, stride}, pads[0], pads[1]), input,
+                weight.spec().dims(), FormatTag.OIHW, dst, mode, weight, parameters.get(1), needGradInput);
+    }
+
+    /** Direct convolution with this layer's strides and padding. */
+    private record Primitives(long[] strides, long[] padBefore, long[] padAfter) implements WeightedPlan.Primitives {
+        @Override
+        public PrimitiveDesc forward(Arena arena, PropKind prop, MemoryDesc src, MemoryDesc weights, MemoryDesc bias,
+                                     MemoryDesc dst) {
+            return PrimitiveDescs.convolutionForward(arena, prop, src, weights, bias, dst, strides, padBefore, padAfter,
+                    new PrimitiveAttr(arena));
+        }
+
+        @Override
+        public PrimitiveDesc backwardWeights(Arena arena, MemoryDesc src, MemoryDesc diffWeights, MemoryDesc diffBias,
+                                             MemoryDesc diffDst, PrimitiveDesc hint) {
+            // The gradient may arrive in any layout: let the primitive choose and reorder into it.
+            MemoryDesc diffDstAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, diffDst.dims());
+            return PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias, diffDstAny, strides,
+                    padBefore, padAfter, hint, new PrimitiveAttr(arena));
+        }
+
+        @Override
+        public PrimitiveDesc backwardData(Arena arena, MemoryDesc diffSrc, MemoryDesc weights, MemoryDesc diffDst,
+                                          PrimitiveDesc hint) {
+            return PrimitiveDescs.convolutionBackwardData(arena, diffSrc, weights, diffDst, strides, padBefore,
+                    padAfter, hint, new PrimitiveAttr(arena));
+        }
     }
 }

@@ -1,6 +1,14 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.FormatTag;
+import dev.jdnn.runtime.MemoryDesc;
+import dev.jdnn.runtime.PrimitiveAttr;
+import dev.jdnn.runtime.PrimitiveDesc;
+import dev.jdnn.runtime.PrimitiveDescs;
+import dev.jdnn.runtime.PropKind;
 import dev.jdnn.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.List;
 
@@ -41,6 +49,37 @@ public record Dense(long inFeatures, long outFeatures) implements Layer {
     public LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                           boolean needGradInput) {
         outputShape(Shapes.perSample(input.dims()));
-        return new DensePlan(this, context, input, mode, parameters.get(0), parameters.get(1), needGradInput);
+        long[] in = input.dims();
+        // A 4-D input keeps its layout: the weights are seen as O x C x H x W over the same plain storage
+        // (oihw and oi order the floats alike), so nothing is flattened.
+        long[] weightDims = in.length == 4 ? new long[] {outFeatures, in[1], in[2], in[3]}
+                : new long[] {outFeatures, inFeatures};
+        FormatTag plainTag = in.length == 4 ? FormatTag.OIHW : FormatTag.OI;
+        MemoryDesc dst = MemoryDesc.of(context.arena(), DataType.F32, FormatTag.NC, in[0], outFeatures);
+        return new WeightedPlan(context, PRIMITIVES, input, weightDims, plainTag, dst, mode, parameters.get(0),
+                parameters.get(1), needGradInput);
     }
+
+    /** Inner product forward, backward weights and backward data. */
+    private static final WeightedPlan.Primitives PRIMITIVES = new WeightedPlan.Primitives() {
+        @Override
+        public PrimitiveDesc forward(Arena arena, PropKind prop, MemoryDesc src, MemoryDesc weights, MemoryDesc bias,
+                                     MemoryDesc dst) {
+            return PrimitiveDescs.innerProductForward(arena, prop, src, weights, bias, dst, new PrimitiveAttr(arena));
+        }
+
+        @Override
+        public PrimitiveDesc backwardWeights(Arena arena, MemoryDesc src, MemoryDesc diffWeights, MemoryDesc diffBias,
+                                             MemoryDesc diffDst, PrimitiveDesc hint) {
+            return PrimitiveDescs.innerProductBackwardWeights(arena, src, diffWeights, diffBias, diffDst, hint,
+                    new PrimitiveAttr(arena));
+        }
+
+        @Override
+        public PrimitiveDesc backwardData(Arena arena, MemoryDesc diffSrc, MemoryDesc weights, MemoryDesc diffDst,
+                                          PrimitiveDesc hint) {
+            return PrimitiveDescs.innerProductBackwardData(arena, diffSrc, weights, diffDst, hint,
+                    new PrimitiveAttr(arena));
+        }
+    };
 }

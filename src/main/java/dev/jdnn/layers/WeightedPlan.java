@@ -7,19 +7,33 @@ import dev.jdnn.runtime.Memory;
 import dev.jdnn.runtime.MemoryDesc;
 import dev.jdnn.runtime.PrimitiveAttr;
 import dev.jdnn.runtime.PrimitiveDesc;
-import dev.jdnn.runtime.PrimitiveDescs;
 import dev.jdnn.runtime.PropKind;
 import dev.jdnn.runtime.Query;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
 
 /**
- * Inner product forward, backward data and backward weights. For a 4-D input the weights are seen as
- * O x C x H x W over the same plain storage (oihw and oi order the floats alike), so the input is read
- * in its own layout without flattening it.
+ * A layer with weights and a bias on one oneDNN primitive family (convolution, inner product): forward,
+ * backward data and backward weights, with the layouts oneDNN prefers (format any) inside and reorders only
+ * where they differ from the input, the plain parameters or the incoming gradient. Parameters stay plain
+ * in the model's flat block; the weights are reordered into the primitive's layout before each forward, and
+ * their gradient back into the plain block.
  */
-final class DensePlan implements LayerPlan {
+final class WeightedPlan implements LayerPlan {
+    /** Makes the three primitive descriptors of one family; a layer supplies its geometry through it. */
+    interface Primitives {
+        PrimitiveDesc forward(Arena arena, PropKind prop, MemoryDesc src, MemoryDesc weights, MemoryDesc bias,
+                              MemoryDesc dst);
+
+        PrimitiveDesc backwardWeights(Arena arena, MemoryDesc src, MemoryDesc diffWeights, MemoryDesc diffBias,
+                                      MemoryDesc diffDst, PrimitiveDesc hint);
+
+        PrimitiveDesc backwardData(Arena arena, MemoryDesc diffSrc, MemoryDesc weights, MemoryDesc diffDst,
+                                   PrimitiveDesc hint);
+    }
+
     private final PlanContext context;
+    private final Primitives primitives;
     private final Tensor input;
     private final Tensor src;
     private final Step inputReorder;
@@ -31,7 +45,6 @@ final class DensePlan implements LayerPlan {
     private final PrimitiveDesc forwardDesc;
     private final Parameter weightParam;
     private final Parameter biasParam;
-    private final long[] weightDims;
     private final boolean needGradInput;
 
     private Tensor gradInput;
@@ -42,25 +55,22 @@ final class DensePlan implements LayerPlan {
     private Step backwardWeights;
     private Step diffWeightsReorder;
 
-    DensePlan(Dense layer, PlanContext context, Tensor input, Mode mode, Parameter weight, Parameter bias,
-              boolean needGradInput) {
+    /**
+     * @param weightDims the weights' dimensions as the primitive sees them, stored plain as {@code plainTag}
+     * @param dst the output descriptor to ask for (format any, or a fixed plain one)
+     */
+    WeightedPlan(PlanContext context, Primitives primitives, Tensor input, long[] weightDims, FormatTag plainTag,
+                 MemoryDesc dst, Mode mode, Parameter weight, Parameter bias, boolean needGradInput) {
         this.context = context;
+        this.primitives = primitives;
         this.input = input;
         this.weightParam = weight;
         this.biasParam = bias;
         this.needGradInput = needGradInput && mode == Mode.TRAINING;
         Arena arena = context.arena();
-        long[] in = input.dims();
-        weightDims = in.length == 4 ? new long[] {layer.outFeatures(), in[1], in[2], in[3]}
-                : new long[] {layer.outFeatures(), layer.inFeatures()};
-        FormatTag plainTag = in.length == 4 ? FormatTag.OIHW : FormatTag.OI;
-        MemoryDesc srcAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, in);
-        MemoryDesc weightsAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, weightDims);
-        MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, layer.outFeatures());
-        MemoryDesc dstDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.NC, in[0], layer.outFeatures());
+        MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, bias.spec().dims());
         PropKind prop = mode == Mode.TRAINING ? PropKind.FORWARD_TRAINING : PropKind.FORWARD_INFERENCE;
-        forwardDesc = PrimitiveDescs.innerProductForward(arena, prop, srcAny, weightsAny, biasDesc, dstDesc,
-                new PrimitiveAttr(arena));
+        forwardDesc = primitives.forward(arena, prop, any(input.dims()), any(weightDims), biasDesc, dst);
         src = Step.inLayout(context, input, forwardDesc.query(Query.SRC));
         inputReorder = Step.reorder(context, input, src);
         plainWeights = Tensor.wrap(new Memory(MemoryDesc.of(arena, DataType.F32, plainTag, weightDims),
@@ -71,9 +81,11 @@ final class DensePlan implements LayerPlan {
         output = Tensor.of(arena, forwardDesc.query(Query.DST));
         forward = Step.of(context, forwardDesc).arg(Arg.SRC, src).arg(Arg.WEIGHTS, weights)
                 .arg(Arg.BIAS, biasTensor).arg(Arg.DST, output).build();
-        if (this.needGradInput) {
-            gradInput = Tensor.of(arena, input.desc());
-        }
+        if (this.needGradInput) gradInput = Tensor.of(arena, input.desc());
+    }
+
+    private MemoryDesc any(long[] dims) {
+        return MemoryDesc.of(context.arena(), DataType.F32, FormatTag.ANY, dims);
     }
 
     @Override
@@ -97,10 +109,10 @@ final class DensePlan implements LayerPlan {
     public void bindGradOutput(Tensor gradOutput) {
         if (backwardWeights != null) throw new IllegalStateException("gradient output is already bound");
         Arena arena = context.arena();
-        MemoryDesc weightsAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, weightDims);
+        MemoryDesc weightsAny = any(plainWeights.dims());
         MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, biasParam.spec().dims());
-        PrimitiveDesc weightsDesc = PrimitiveDescs.innerProductBackwardWeights(arena, src.desc(), weightsAny,
-                biasDesc, output.desc(), forwardDesc, new PrimitiveAttr(arena));
+        PrimitiveDesc weightsDesc = primitives.backwardWeights(arena, src.desc(), weightsAny, biasDesc,
+                output.desc(), forwardDesc);
         Tensor diffDst = Step.inLayout(context, gradOutput, weightsDesc.query(Query.DIFF_DST));
         gradOutputReorder = Step.reorder(context, gradOutput, diffDst);
         Tensor plainGrad = Tensor.wrap(new Memory(plainWeights.desc(), context.engine(), arena, weightParam.grad()));
@@ -110,9 +122,8 @@ final class DensePlan implements LayerPlan {
         backwardWeights = Step.of(context, weightsDesc).arg(Arg.SRC, src).arg(Arg.DIFF_DST, diffDst)
                 .arg(Arg.DIFF_WEIGHTS, diffWeights).arg(Arg.DIFF_BIAS, diffBias).build();
         if (needGradInput) {
-            MemoryDesc srcAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, input.dims());
-            PrimitiveDesc dataDesc = PrimitiveDescs.innerProductBackwardData(arena, srcAny, weightsAny,
-                    diffDst.desc(), forwardDesc, new PrimitiveAttr(arena));
+            PrimitiveDesc dataDesc = primitives.backwardData(arena, any(input.dims()), weightsAny, diffDst.desc(),
+                    forwardDesc);
             Tensor dataWeights = Step.inLayout(context, weights, dataDesc.query(Query.WEIGHTS));
             weightsForDataReorder = Step.reorder(context, weights, dataWeights);
             Tensor diffSrc = Step.inLayout(context, gradInput, dataDesc.query(Query.DIFF_SRC));
