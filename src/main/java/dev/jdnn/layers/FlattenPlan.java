@@ -2,6 +2,7 @@ package dev.jdnn.layers;
 
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.Memory;
+import dev.jdnn.runtime.MemoryDesc;
 import dev.jdnn.tensor.Tensor;
 
 /** Flatten as views over plain buffers; one reorder each way only when the input layout is blocked. */
@@ -10,6 +11,7 @@ final class FlattenPlan implements LayerPlan {
     private final Tensor plainInput;
     private final Step toPlain;
     private final Tensor output;
+    private final MemoryDesc inputDesc;
     private final boolean needGradInput;
     private Tensor gradInput;
     private Step gradToInputLayout;
@@ -21,9 +23,7 @@ final class FlattenPlan implements LayerPlan {
         plainInput = input.isPlain() ? input : Tensor.plain(context.arena(), DataType.F32, dims);
         toPlain = Step.reorder(context, input, plainInput);
         output = view(plainInput, dims[0], features);
-        if (this.needGradInput) {
-            gradInput = Tensor.of(context.arena(), input.desc());
-        }
+        inputDesc = input.desc();
     }
 
     private Tensor view(Tensor plain, long... dims) {
@@ -53,9 +53,13 @@ final class FlattenPlan implements LayerPlan {
             // Layers give gradients in the layout of their input, and flatten's output is plain.
             throw new IllegalStateException("flatten expects a plain gradient, got a blocked one");
         }
-        Tensor asInput = view(gradOutput, gradInput.dims());
-        gradToInputLayout = Step.reorder(context, asInput, gradInput);
-        if (gradToInputLayout == null) gradInput = asInput;
+        Tensor asInput = view(gradOutput, inputDesc.dims());
+        if (asInput.desc().sameAs(inputDesc)) {
+            gradInput = asInput;
+        } else {
+            gradInput = Tensor.of(context.arena(), inputDesc);
+            gradToInputLayout = Step.reorder(context, asInput, gradInput);
+        }
     }
 
     @Override

@@ -7,11 +7,14 @@ import java.lang.foreign.MemorySegment;
 /** A copy of the parameters and running statistics of the best epoch, for early stopping to restore. */
 final class BestWeights {
     private final ParameterBlock block;
+    private final Arena arena;
     private MemorySegment values;
     private MemorySegment state;
 
-    BestWeights(ParameterBlock block) {
+    /** Copies into memory of {@code arena} (allocated at the first save or load), which the caller closes. */
+    BestWeights(ParameterBlock block, Arena arena) {
         this.block = block;
+        this.arena = arena;
     }
 
     void save() {
@@ -44,7 +47,6 @@ final class BestWeights {
 
     private void allocate() {
         if (values != null) return;
-        Arena arena = Arena.ofAuto();
         values = arena.allocate(block.values().byteSize(), 64);
         state = arena.allocate(block.state().byteSize(), 64);
     }

@@ -2,6 +2,8 @@ package dev.jdnn.train;
 
 import dev.jdnn.layers.Mode;
 import dev.jdnn.layers.Network;
+import dev.jdnn.runtime.CountingArena;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /** Runs a network in inference mode over many images, batch by batch, handing each batch's outputs on. */
@@ -30,13 +32,15 @@ public final class Evaluator {
     public static double[] lossAndAccuracy(Network network, Inputs inputs, int[] labels, Loss loss, int batchSize) {
         double[] sums = new double[2];
         int width = Math.toIntExact(network.outputShape()[0]);
-        Targets targets = new Targets(loss, batchSize, width);
-        run(network, inputs, batchSize, (from, n, outputs, w) -> {
-            sums[0] += targets.loss(outputs, labels, from, n, null) * n;
-            for (int i = 0; i < n; i++) {
-                if (Targets.argmax(outputs, i, w) == labels[from + i]) sums[1]++;
-            }
-        });
+        try (Arena arena = new CountingArena()) {
+            Targets targets = new Targets(loss, batchSize, width, arena);
+            run(network, inputs, batchSize, (from, n, outputs, w) -> {
+                sums[0] += targets.loss(outputs, labels, from, n, null) * n;
+                for (int i = 0; i < n; i++) {
+                    if (Targets.argmax(outputs, i, w) == labels[from + i]) sums[1]++;
+                }
+            });
+        }
         int count = inputs.count();
         return new double[] {sums[0] / count, sums[1] / count};
     }

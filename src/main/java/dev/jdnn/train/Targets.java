@@ -13,11 +13,12 @@ final class Targets {
     private final int width;
     private final MemorySegment oneHot;
 
-    Targets(Loss loss, int batchSize, int width) {
+    /** Allocates the one-hot buffer (if the loss needs one) in {@code arena}, which the caller closes. */
+    Targets(Loss loss, int batchSize, int width, Arena arena) {
         this.loss = loss;
         this.width = width;
         this.oneHot = loss instanceof CrossEntropy ? null
-                : Arena.ofAuto().allocate((long) batchSize * width * Float.BYTES, 64);
+                : arena.allocate((long) batchSize * width * Float.BYTES, 64);
     }
 
     /** The mean loss of rows 0..n-1 of {@code outputs} against labels[from..]; writes the gradient if asked. */

@@ -4,7 +4,9 @@ import dev.jdnn.data.Batches;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.Mode;
 import dev.jdnn.layers.Network;
+import dev.jdnn.runtime.CountingArena;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -68,14 +70,21 @@ public final class Trainer {
      *     not fit the network
      */
     public History fit(Dataset train, Dataset valid, TrainingState from, EpochListener listener) {
+        // The run's own buffers (one-hot targets, the best epoch's copy) live exactly as long as the run.
+        try (Arena arena = new CountingArena()) {
+            return fit(train, valid, from, listener, arena);
+        }
+    }
+
+    private History fit(Dataset train, Dataset valid, TrainingState from, EpochListener listener, Arena arena) {
         int batchSize = Math.min(options.batchSize(), train.count());
         int width = Math.toIntExact(network.outputShape()[0]);
         Batches batches = train.batches(batchSize);
-        Targets targets = new Targets(loss, batchSize, width);
+        Targets targets = new Targets(loss, batchSize, width, arena);
         int[] labels = new int[batchSize];
         MemorySegment labelSegment = MemorySegment.ofArray(new int[batchSize]);
         EarlyStopping stopping = new EarlyStopping(options.patience());
-        BestWeights best = new BestWeights(network.parameters());
+        BestWeights best = new BestWeights(network.parameters(), arena);
         History history = new History();
         int done = from == null ? 0 : restore(from, batches, stopping, best, history);
         if (done > 0 && options.earlyStopping() && stopping.shouldStop()) {
