@@ -1,7 +1,6 @@
 package dev.jdnn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +40,6 @@ final class ModelFiles {
     private static final String OPTIMIZER_STATE = "optimizer.state.";
     private static final String BEST_VALUES = "best.values";
     private static final String BEST_STATE = "best.state";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ModelFiles() {}
@@ -102,7 +100,7 @@ final class ModelFiles {
      */
     static SimpleCNN load(Path file) throws IOException {
         try (ModelContents contents = ModelReader.read(file)) {
-            JsonNode header = JSON.readTree(contents.header());
+            JsonNode header = contents.header();
             String architecture = header.path("architecture").asText("");
             if (!architecture.equals(ARCHITECTURE)) {
                 throw new ModelFormatException(file, "holds a '" + architecture + "' model; jdnn loads " + ARCHITECTURE);

@@ -97,6 +97,23 @@ public final class InferenceBenchmark {
         return new Throughput(passes, best, (double) correct / Math.min(count, BIG_BATCHES * BIG_BATCH));
     }
 
+    /** The accuracy of the target's classes on every image of {@code test}, in batches of up to 256 on two threads. */
+    public static double accuracy(InferenceTarget target, Dataset test) {
+        Threads.set(2);
+        float[] pixels = test.toArray();
+        int count = test.count();
+        float[] logits = new float[BIG_BATCH * W1.CLASSES];
+        int correct = 0;
+        for (int from = 0; from < count; from += BIG_BATCH) {
+            int n = Math.min(BIG_BATCH, count - from);
+            float[] images = Arrays.copyOfRange(pixels, from * W1.IMAGE_FLOATS, (from + n) * W1.IMAGE_FLOATS);
+            float[] rows = n == BIG_BATCH ? logits : new float[n * W1.CLASSES];
+            target.predict(images, rows);
+            for (int i = 0; i < n; i++) if (argmax(rows, i) == test.label(from + i)) correct++;
+        }
+        return (double) correct / count;
+    }
+
     /** Nearest-rank percentile of sorted values. */
     static long percentile(long[] sorted, double p) {
         int rank = (int) Math.ceil(p * sorted.length);

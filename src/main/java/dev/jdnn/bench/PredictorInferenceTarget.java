@@ -2,6 +2,7 @@ package dev.jdnn.bench;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.inference.CompiledModel;
+import dev.jdnn.inference.Precision;
 import dev.jdnn.inference.Predictor;
 import dev.jdnn.runtime.Threads;
 
@@ -15,13 +16,22 @@ public final class PredictorInferenceTarget implements InferenceTarget, AutoClos
     private final CompiledModel compiled;
     private final Predictor[] byThreads = new Predictor[Runtime.getRuntime().availableProcessors() + 1];
 
+    /** The model compiled in float32. */
     public PredictorInferenceTarget(SimpleCNN model, int maxBatch) {
-        this.compiled = CompiledModel.of(model, maxBatch);
+        this(model, maxBatch, Precision.F32);
     }
 
+    /**
+     * @throws UnsupportedOperationException for bf16 on a CPU without native bf16 arithmetic
+     */
+    public PredictorInferenceTarget(SimpleCNN model, int maxBatch, Precision precision) {
+        this.compiled = CompiledModel.of(model, maxBatch, precision);
+    }
+
+    /** {@code predictor}, or {@code predictor-bf16} for a bf16 model. */
     @Override
     public String path() {
-        return "predictor";
+        return compiled.precision() == Precision.F32 ? "predictor" : "predictor-bf16";
     }
 
     @Override

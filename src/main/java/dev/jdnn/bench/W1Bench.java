@@ -2,6 +2,7 @@ package dev.jdnn.bench;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.inference.Precision;
 import dev.jdnn.runtime.OneDnn;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
@@ -39,10 +40,13 @@ public final class W1Bench {
             List.of("train_ips_t1", "train_ips_t2", "infer_b1_p50_us", "infer_b1_p99_us", "infer_b256_ips");
 
     private record Sizes(int timedSteps, int accuracyTrainImages, int accuracyValidImages, int b1Warmup,
-                         int b1Calls, int b256Passes) {}
+                         int b1Calls, int b256Passes, int coldStartRuns) {}
 
-    private static final Sizes FULL = new Sizes(W1.TIMED_STEPS, W1.TRAIN_COUNT, W1.VALID_COUNT, 1_000, 10_000, 3);
-    private static final Sizes QUICK = new Sizes(40, 5_000, 1_000, 100, 1_000, 1);
+    private static final Sizes FULL = new Sizes(W1.TIMED_STEPS, W1.TRAIN_COUNT, W1.VALID_COUNT, 1_000, 10_000, 3, 3);
+    private static final Sizes QUICK = new Sizes(40, 5_000, 1_000, 100, 1_000, 1, 1);
+
+    /** The inference speed of one precision. */
+    private record Speed(InferenceBenchmark.Latency b1, InferenceBenchmark.Throughput b256) {}
 
     private final Options options;
     private final Sizes sizes;
@@ -51,6 +55,8 @@ public final class W1Bench {
     private final List<String> notes = new ArrayList<>();
     /** The 1-minute load average after each phase: on a shared machine, what a figure must be read with. */
     private final Map<String, Object> loadAfter = new LinkedHashMap<>();
+    /** {@code test_acc} unrounded, for the bf16 drop; null until measured. */
+    private Double testAccuracy;
 
     public W1Bench(Options options, PrintStream out) {
         this.options = options;
@@ -128,6 +134,7 @@ public final class W1Bench {
             double accuracy = model.evaluate(data.test()).accuracy();
             double seconds = (System.nanoTime() - start) / 1e9;
             double fitIps = history.epochs().stream().mapToDouble(EpochStats::imagesPerSecond).average().orElse(0);
+            testAccuracy = accuracy;
             figures.put("test_acc", round(accuracy, 4));
             figures.put("epochs", history.epochsRun());
             figures.put("threads", options.threads());
@@ -144,35 +151,76 @@ public final class W1Bench {
 
     private void inference(W1.Data data, SimpleCNN trained) {
         SimpleCNN model = trained != null ? trained : W1.initializedModel(data.train(), 1);
-        try (PredictorInferenceTarget target = new PredictorInferenceTarget(model, InferenceBenchmark.BIG_BATCH)) {
-            figures.put("infer_path", target.path());
+        try {
             notes.add(trained != null ? "inference on the test_acc model"
                     : "inference on a model fitted on one batch (the weights do not change the work)");
-            InferenceBenchmark.Latency b1 = InferenceBenchmark.batch1(target, data.test(), sizes.b1Warmup(), sizes.b1Calls());
-            loadAfter.put("infer_b1", ProcessFacts.loadAverage1());
-            figures.put("infer_b1_p50_us", round(b1.p50Us(), 1));
-            figures.put("infer_b1_p99_us", round(b1.p99Us(), 1));
-            figures.put("infer_b1_alloc_bytes", round(b1.allocBytesPerCall(), 1));
-            out.printf(Locale.ROOT, "infer b1 (1 thread, %s path): p50 %.1f us, p99 %.1f us over %d calls after %d"
-                            + " warm-up; %.1f heap bytes/call%n", target.path(), b1.p50Us(), b1.p99Us(), b1.calls(),
-                    sizes.b1Warmup(), b1.allocBytesPerCall());
-            InferenceBenchmark.Throughput b256 = InferenceBenchmark.batch256(target, data.test(), sizes.b256Passes());
-            loadAfter.put("infer_b256", ProcessFacts.loadAverage1());
-            figures.put("infer_b256_ips", round(b256.imagesPerSecond(), 1));
-            out.printf(Locale.ROOT, "infer b256 (2 threads): %.1f img/s, best of %d passes of %d x %d images; "
-                            + "accuracy of the warm-up pass %.4f%n", b256.imagesPerSecond(), b256.passes(),
-                    InferenceBenchmark.BIG_BATCHES, InferenceBenchmark.BIG_BATCH, b256.accuracy());
-            notes.add(String.format(Locale.ROOT, "infer via the %s path (compiled, fused); b1 nearest-rank"
-                            + " percentiles over %d calls after %d warm-up; b256 best of %d passes of %d batches"
-                            + " wrapping the test set after a warm-up pass whose accuracy was %.4f",
-                    target.path(), b1.calls(), sizes.b1Warmup(), b256.passes(), InferenceBenchmark.BIG_BATCHES,
-                    b256.accuracy()));
-            ColdStart.Result cold = ColdStart.measure(model);
+            Speed f32;
+            try (PredictorInferenceTarget target = new PredictorInferenceTarget(model, InferenceBenchmark.BIG_BATCH)) {
+                figures.put("infer_path", target.path());
+                f32 = speed(target, data, "");
+            }
+            bf16(model, data, f32);
+            ColdStart.Result cold = ColdStart.measure(model, sizes.coldStartRuns());
+            loadAfter.put("cold_start", ProcessFacts.loadAverage1());
             figures.put("cold_start_ms", cold.millis());
+            figures.put("cold_start_aot_ms", cold.aotMillis());
             notes.add(cold.note());
-            out.println(cold.note());
+            out.printf(Locale.ROOT, "cold start: %s ms without an AOT cache, %s ms with one (%s)%n", cold.millis(),
+                    cold.aotMillis(), cold.note());
         } finally {
             if (model != trained) model.close();
+        }
+    }
+
+    /** Batch-1 latency and batch-256 throughput through {@code target}; figure keys end with {@code suffix}. */
+    private Speed speed(PredictorInferenceTarget target, W1.Data data, String suffix) {
+        InferenceBenchmark.Latency b1 = InferenceBenchmark.batch1(target, data.test(), sizes.b1Warmup(), sizes.b1Calls());
+        loadAfter.put("infer_b1" + suffix, ProcessFacts.loadAverage1());
+        figures.put("infer_b1_p50_us" + suffix, round(b1.p50Us(), 1));
+        figures.put("infer_b1_p99_us" + suffix, round(b1.p99Us(), 1));
+        figures.put("infer_b1_alloc_bytes" + suffix, round(b1.allocBytesPerCall(), 1));
+        out.printf(Locale.ROOT, "infer b1 (1 thread, %s path): p50 %.1f us, p99 %.1f us over %d calls after %d"
+                        + " warm-up; %.1f heap bytes/call%n", target.path(), b1.p50Us(), b1.p99Us(), b1.calls(),
+                sizes.b1Warmup(), b1.allocBytesPerCall());
+        InferenceBenchmark.Throughput b256 = InferenceBenchmark.batch256(target, data.test(), sizes.b256Passes());
+        loadAfter.put("infer_b256" + suffix, ProcessFacts.loadAverage1());
+        figures.put("infer_b256_ips" + suffix, round(b256.imagesPerSecond(), 1));
+        out.printf(Locale.ROOT, "infer b256 (2 threads, %s path): %.1f img/s, best of %d passes of %d x %d images; "
+                        + "accuracy of the warm-up pass %.4f%n", target.path(), b256.imagesPerSecond(), b256.passes(),
+                InferenceBenchmark.BIG_BATCHES, InferenceBenchmark.BIG_BATCH, b256.accuracy());
+        notes.add(String.format(Locale.ROOT, "infer via the %s path (compiled, fused); b1 nearest-rank"
+                        + " percentiles over %d calls after %d warm-up; b256 best of %d passes of %d batches"
+                        + " wrapping the test set after a warm-up pass whose accuracy was %.4f",
+                target.path(), b1.calls(), sizes.b1Warmup(), b256.passes(), InferenceBenchmark.BIG_BATCHES,
+                b256.accuracy()));
+        return new Speed(b1, b256);
+    }
+
+    /**
+     * The model compiled in bf16 ({@link Precision#BF16}): its speed next to f32's, and, for a trained model, its
+     * accuracy on the whole test set and the drop from {@code test_acc} in percentage points.
+     */
+    private void bf16(SimpleCNN model, W1.Data data, Speed f32) {
+        if (!OneDnn.supportsBf16()) {
+            notes.add("bf16 not measured: oneDNN dispatches to " + OneDnn.isa() + ", without native bf16 arithmetic");
+            return;
+        }
+        try (PredictorInferenceTarget target = new PredictorInferenceTarget(model, InferenceBenchmark.BIG_BATCH,
+                Precision.BF16)) {
+            Speed bf16 = speed(target, data, "_bf16");
+            figures.put("bf16_speedup_b1", round(f32.b1().p50Us() / bf16.b1().p50Us(), 3));
+            figures.put("bf16_speedup_b256", round(bf16.b256().imagesPerSecond() / f32.b256().imagesPerSecond(), 3));
+            if (testAccuracy == null) {
+                notes.add("test_acc_bf16 not measured: no trained model (--what infer)");
+                return;
+            }
+            double accuracy = InferenceBenchmark.accuracy(target, data.test());
+            double drop = 100 * (testAccuracy - accuracy);
+            figures.put("test_acc_bf16", round(accuracy, 4));
+            figures.put("test_acc_bf16_drop_points", round(drop, 2));
+            out.printf(Locale.ROOT, "bf16: test accuracy %.4f (f32 %.4f: %+.2f points), speed-up b1 p50 %.2fx, b256"
+                            + " %.2fx%n", accuracy, testAccuracy, -drop, f32.b1().p50Us() / bf16.b1().p50Us(),
+                    bf16.b256().imagesPerSecond() / f32.b256().imagesPerSecond());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jdnn.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -19,13 +20,13 @@ public final class ModelContents implements AutoCloseable {
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path file;
-    private final String header;
+    private final JsonNode header;
     private final List<TensorEntry> tensors;
     private final Map<String, TensorEntry> byName = new LinkedHashMap<>();
     private final Arena arena;
     private final MemorySegment data;
 
-    ModelContents(Path file, String header, List<TensorEntry> tensors, Arena arena, MemorySegment data) {
+    ModelContents(Path file, JsonNode header, List<TensorEntry> tensors, Arena arena, MemorySegment data) {
         this.file = file;
         this.header = header;
         this.tensors = tensors;
@@ -39,8 +40,8 @@ public final class ModelContents implements AutoCloseable {
         return file;
     }
 
-    /** The JSON header as stored (with its tensor table and trailing spaces). */
-    public String header() {
+    /** The JSON header, with its tensor table: an object (the reader refuses anything else). */
+    public JsonNode header() {
         return header;
     }
 

@@ -1,8 +1,6 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -97,7 +95,8 @@ public final class ModelReader {
         String header = StandardCharsets.UTF_8.decode(headerBytes.duplicate()).toString();
         long dataStart = FileLayout.PREFIX_BYTES + headerLength;
         long dataLength = available - headerLength;
-        List<TensorEntry> tensors = table(file, parse(file, header), size, dataLength);
+        JsonNode root = parse(file, header);
+        List<TensorEntry> tensors = table(file, root, size, dataLength);
 
         MessageDigest digest = FileLayout.digest();
         digest.update(prefix.rewind());
@@ -119,7 +118,7 @@ public final class ModelReader {
                 throw new ModelFormatException(file, "checksum mismatch: the file is corrupt (stored SHA-256 "
                         + HexFormat.of().formatHex(stored) + ", computed " + HexFormat.of().formatHex(computed) + ")");
             }
-            return new ModelContents(file, header, tensors, arena, data);
+            return new ModelContents(file, root, tensors, arena, data);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -127,13 +126,8 @@ public final class ModelReader {
     }
 
     private static JsonNode parse(Path file, String header) throws ModelFormatException {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(header);
-        } catch (JacksonException e) {
-            throw new ModelFormatException(file, "corrupt header: not valid JSON (" + e.getOriginalMessage() + ")", e);
-        }
-        if (root == null || !root.isObject()) {
+        JsonNode root = HeaderJson.parse(file, header);
+        if (!root.isObject()) {
             throw new ModelFormatException(file, "corrupt header: not a JSON object");
         }
         return root;
@@ -207,20 +201,24 @@ public final class ModelReader {
     /** A JSON array of non-negative integers, of {@code length} entries (any length if negative). */
     private static long[] longs(Path file, String tensor, String key, JsonNode node, int length)
             throws ModelFormatException {
-        String problem = "corrupt header: tensor '" + tensor + "' needs '" + key + "' as an array of "
-                + (length < 0 ? "" : length + " ") + "non-negative integers, got " + node;
         if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
-            throw new ModelFormatException(file, problem);
+            throw notLongs(file, tensor, key, node, length);
         }
         long[] values = new long[node.size()];
         for (int i = 0; i < values.length; i++) {
             JsonNode value = node.get(i);
             if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-                throw new ModelFormatException(file, problem);
+                throw notLongs(file, tensor, key, node, length);
             }
             values[i] = value.asLong();
         }
         return values;
+    }
+
+    // Only on failure: printing a JsonNode starts an ObjectMapper, which costs a cold JVM half a second.
+    private static ModelFormatException notLongs(Path file, String tensor, String key, JsonNode node, int length) {
+        return new ModelFormatException(file, "corrupt header: tensor '" + tensor + "' needs '" + key
+                + "' as an array of " + (length < 0 ? "" : length + " ") + "non-negative integers, got " + node);
     }
 
     private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Loads oneDNN once per JVM: from jdnn's own native jar (extracted into the per-user cache), or from the
  * library that the user names with the system property {@value #LIBRARY_PROPERTY} or the environment
- * variable {@value #LIBRARY_ENV}. The generated bindings resolve every symbol through {@link #symbols()}.
+ * variable {@value #LIBRARY_ENV}, which must be oneDNN 3.x. The generated bindings resolve every symbol through
+ * {@link #symbols()}.
  */
 public final class NativeLoader {
     public static final String LIBRARY_PROPERTY = "jdnn.library.path";
@@ -22,8 +23,8 @@ public final class NativeLoader {
     private NativeLoader() {}
 
     /**
-     * The symbols of the loaded libraries; loads them on first use and checks oneDNN's version. Once
-     * loaded this takes no lock: per-call wrappers such as {@link Threads#set} go through it.
+     * The symbols of the loaded libraries; loads them on first use (checking the version of a library the user
+     * names). Once loaded this takes no lock: per-call wrappers such as {@link Threads#set} go through it.
      */
     public static SymbolLookup symbols() {
         SymbolLookup loadedSymbols = symbols;
@@ -34,7 +35,8 @@ public final class NativeLoader {
         if (symbols != null) return symbols;
         if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
         try {
-            List<Path> paths = locate();
+            Path override = override();
+            List<Path> paths = override != null ? List.of(override) : bundled();
             SymbolLookup lookup = null;
             for (Path path : paths) {
                 SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
@@ -42,12 +44,9 @@ public final class NativeLoader {
             }
             symbols = lookup;
             loaded = List.copyOf(paths);
-            try {
-                OneDnn.requireVersion3(paths.getLast());
-            } catch (UnsatisfiedLinkError e) {
-                throw new NativeLoadException(paths.getLast() + " is not a oneDNN library (" + e.getMessage()
-                        + "); jdnn requires oneDNN 3.x");
-            }
+            // The bundled library is the one jdnn was built and tested with (verified against the SHA-256 its jar
+            // declares when extracted): asking it for its version would only add a native binding to every start.
+            if (override != null) requireOneDnn3(override);
             return symbols;
         } catch (NativeLoadException e) {
             symbols = null;
@@ -65,21 +64,34 @@ public final class NativeLoader {
         return loaded;
     }
 
-    private static List<Path> locate() {
+    private static void requireOneDnn3(Path library) {
+        try {
+            OneDnn.requireVersion3(library);
+        } catch (UnsatisfiedLinkError e) {
+            throw new NativeLoadException(library + " is not a oneDNN library (" + e.getMessage()
+                    + "); jdnn requires oneDNN 3.x");
+        }
+    }
+
+    /** The library the user names, or null to use jdnn's own. */
+    private static Path override() {
         String override = System.getProperty(LIBRARY_PROPERTY);
         String origin = "system property " + LIBRARY_PROPERTY;
         if (override == null || override.isBlank()) {
             override = System.getenv(LIBRARY_ENV);
             origin = "environment variable " + LIBRARY_ENV;
         }
-        if (override != null && !override.isBlank()) {
-            Path path = Path.of(override);
-            if (!Files.isRegularFile(path)) {
-                throw new NativeLoadException(origin + " names " + path + ", which is not a file;"
-                        + " it must name a oneDNN 3.x shared library such as libdnnl.so.3");
-            }
-            return List.of(path.toAbsolutePath());
+        if (override == null || override.isBlank()) return null;
+        Path path = Path.of(override);
+        if (!Files.isRegularFile(path)) {
+            throw new NativeLoadException(origin + " names " + path + ", which is not a file;"
+                    + " it must name a oneDNN 3.x shared library such as libdnnl.so.3");
         }
+        return path.toAbsolutePath();
+    }
+
+    /** jdnn's own libraries, extracted from its native jar into the per-user cache (or found there). */
+    private static List<Path> bundled() {
         String platform = Platform.current();
         return new LibraryCache(LibraryCache.defaultRoot(), NativeLoader.class.getClassLoader()).extract(platform);
     }

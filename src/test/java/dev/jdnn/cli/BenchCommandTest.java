@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.runtime.OneDnn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,18 @@ class BenchCommandTest {
         }
         assertEquals(0, json.get("train_offheap_growth_bytes_t1").asLong(), "off-heap bytes allocated by timed steps");
         assertEquals(0, json.get("train_offheap_growth_bytes_t2").asLong(), "off-heap bytes allocated by timed steps");
-        assertTrue(json.has("cold_start_ms"), "cold_start_ms must be reported, if only as null");
+        assertTrue(json.has("cold_start_ms") && json.has("cold_start_aot_ms"),
+                "cold_start_ms and cold_start_aot_ms must be reported, if only as null");
+        if (OneDnn.supportsBf16()) {
+            for (String key : List.of("infer_b1_p50_us_bf16", "infer_b1_p99_us_bf16", "infer_b256_ips_bf16",
+                    "bf16_speedup_b1", "bf16_speedup_b256")) {
+                assertTrue(json.path(key).isNumber() && json.get(key).asDouble() > 0, key + " = " + json.get(key));
+            }
+            double bf16 = json.path("test_acc_bf16").asDouble(-1);
+            assertTrue(Math.abs(bf16 - accuracy) <= 0.01, "test_acc_bf16 " + bf16 + " is far from test_acc " + accuracy);
+            assertEquals(100 * (accuracy - bf16), json.get("test_acc_bf16_drop_points").asDouble(), 0.02,
+                    "test_acc_bf16_drop_points");
+        }
         assertEquals("predictor", json.get("infer_path").asText());
         assertEquals("jdnn", json.get("engine").asText());
         assertTrue(json.get("quick").asBoolean());
