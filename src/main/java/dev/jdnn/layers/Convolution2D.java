@@ -57,6 +57,7 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
                           boolean needGradInput) {
         long[] in = Shapes.perSample(input.dims());
         long[] out = outputShape(in);
+        Shapes.requireParameters(this, in, parameters);
         return new ConvolutionPlan(this, context, input, Shapes.withBatch(input.dim(0), out), paddings(in), mode,
                 parameters.get(0), parameters.get(1), needGradInput);
     }

@@ -41,6 +41,7 @@ public record Dense(long inFeatures, long outFeatures) implements Layer {
     public LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                           boolean needGradInput) {
         outputShape(Shapes.perSample(input.dims()));
+        Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
         return new DensePlan(this, context, input, mode, parameters.get(0), parameters.get(1), needGradInput);
     }
 }

@@ -16,6 +16,11 @@ public final class NativeLoader {
     public static final String LIBRARY_ENV = "JDNN_LIBRARY_PATH";
 
     private static volatile SymbolLookup symbols;
+    /**
+     * The lookup whose version is being checked, seen only by the loading thread (it holds the class lock): the
+     * check calls oneDNN through the bindings, while other threads wait until the library passed it.
+     */
+    private static SymbolLookup checking;
     private static List<Path> loaded;
     private static NativeLoadException failure;
 
@@ -32,6 +37,7 @@ public final class NativeLoader {
 
     private static synchronized SymbolLookup load() {
         if (symbols != null) return symbols;
+        if (checking != null) return checking;
         if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
         try {
             List<Path> paths = locate();
@@ -40,17 +46,19 @@ public final class NativeLoader {
                 SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
                 lookup = lookup == null ? library : library.or(lookup);
             }
-            symbols = lookup;
-            loaded = List.copyOf(paths);
+            checking = lookup;
             try {
                 OneDnn.requireVersion3(paths.getLast());
             } catch (UnsatisfiedLinkError e) {
                 throw new NativeLoadException(paths.getLast() + " is not a oneDNN library (" + e.getMessage()
                         + "); jdnn requires oneDNN 3.x");
+            } finally {
+                checking = null;
             }
-            return symbols;
+            loaded = List.copyOf(paths);
+            symbols = lookup;
+            return lookup;
         } catch (NativeLoadException e) {
-            symbols = null;
             failure = e;
             throw e;
         } catch (IllegalArgumentException e) {

@@ -28,9 +28,13 @@ public final class PrimitiveDesc {
 
     /** The name of the implementation oneDNN picked, e.g. {@code brg_conv_fwd:avx512_core}. */
     public String implementation() {
+        return implementation(handle);
+    }
+
+    static String implementation(MemorySegment pd) {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment slot = scratch.allocate(ValueLayout.ADDRESS);
-            Dnnl.check(dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, slot), "dnnl_primitive_desc_query");
+            Dnnl.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, slot), "dnnl_primitive_desc_query");
             return slot.get(ValueLayout.ADDRESS, 0).reinterpret(Integer.MAX_VALUE).getString(0);
         }
     }
