@@ -2,6 +2,7 @@ package dev.jdnn.hardening;
 
 import static dev.jdnn.hardening.Refusals.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.runtime.Arg;
@@ -17,6 +18,7 @@ import dev.jdnn.runtime.PrimitiveAttr;
 import dev.jdnn.runtime.PrimitiveDesc;
 import dev.jdnn.runtime.PrimitiveDescs;
 import dev.jdnn.runtime.PropKind;
+import dev.jdnn.runtime.Query;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.tensor.Tensor;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -261,6 +264,17 @@ class NativeWrapperSizeTest {
 
     private static Tensor tensor() {
         return Tensor.plain(arena, DataType.F32, ROWS, COLUMNS);
+    }
+
+    /** Indexes out of range get no descriptor, not a zero one that would size a 1-byte memory. */
+    @Test
+    void aQueryOutOfRangeFindsNothing() {
+        PrimitiveDesc desc = reluDesc(arena, matrix);
+        for (int index : new int[] {-1, 1, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            for (Query query : Query.values()) assertNull(desc.query(query, index), query + " " + index);
+        }
+        assertNull(desc.query(Query.WEIGHTS), "ReLU has no weights");
+        assertEquals(160, desc.query(Query.SRC).byteSize());
     }
 
     @ParameterizedTest(name = "{0}")
