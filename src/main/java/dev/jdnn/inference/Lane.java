@@ -46,7 +46,9 @@ final class Lane {
         if (plan == null) {
             Threads.set(threads);
             plan = PlanCompiler.compile(model, n, arena, buffers, stream);
-            if (n > plans.length) plans = Arrays.copyOf(plans, (int) Math.min(Math.max(n, 2L * plans.length), maxBatch));
+            if (n > plans.length) {
+                plans = Arrays.copyOf(plans, (int) Math.min(Math.max(n, 2L * plans.length), maxBatch));
+            }
             plans[n - 1] = plan;
         }
         return plan;

@@ -20,7 +20,8 @@ public final class Memory {
 
     /** A memory with its own zeroed buffer of {@code desc.byteSize()} bytes, allocated in {@code owner}. */
     public Memory(MemoryDesc desc, Engine engine, Arena owner) {
-        this(desc, engine, owner, owner.allocate(Math.max(Objects.requireNonNull(desc, "desc").byteSize(), 1), ALIGNMENT));
+        this(desc, engine, owner,
+                owner.allocate(Math.max(Objects.requireNonNull(desc, "desc").byteSize(), 1), ALIGNMENT));
     }
 
     /**

@@ -33,7 +33,8 @@ public final class PrimitiveDescs {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_convolution_backward_data_primitive_desc_create", slot ->
                     dnnl_convolution_backward_data_primitive_desc_create(slot, engine(), dnnl_convolution_direct,
-                            diffSrc.handle(), weights.handle(), diffDst.handle(), spatial(s, diffSrc, "strides", strides),
+                            diffSrc.handle(), weights.handle(), diffDst.handle(),
+                            spatial(s, diffSrc, "strides", strides),
                             spatial(s, diffSrc, "dilation", zeros(diffSrc)), spatial(s, diffSrc, "padL", padL),
                             spatial(s, diffSrc, "padR", padR), hint.handle(), attr.handle()));
         }
@@ -176,8 +177,8 @@ public final class PrimitiveDescs {
         Objects.requireNonNull(values, name);
         int spatial = data.dims().length - 2;
         if (values.length != spatial) {
-            throw new IllegalArgumentException(name + " must hold one value per spatial dimension of " + data + ", i.e. "
-                    + spatial + ", got " + values.length + ": " + Arrays.toString(values));
+            throw new IllegalArgumentException(name + " must hold one value per spatial dimension of " + data
+                    + ", i.e. " + spatial + ", got " + values.length + ": " + Arrays.toString(values));
         }
         return scratch.allocateFrom(ValueLayout.JAVA_LONG, values);
     }

@@ -17,18 +17,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 8, leaks and soak: {@link SoakRun} in a JVM of its own does 1,000,000 batch-1 predictions, 10,000 predictor
  * create/use/close cycles and 2,000 training steps on one model, sampling its memory 20 times per phase. From the
- * sample after warm-up (10% of the predictions or cycles, 20% of the steps) to the last one:
+ * sample after warm-up (10% of the predictions, 30% of the cycles, 20% of the steps) to the last one:
  * <ul>
  * <li>jdnn's native bytes (CountingArena) do not change at all: live bytes exactly equal, and during predictions and
  *     training not one byte allocated;
  * <li>all FFM memory (NMT's Other: counted arenas and jdnn's confined scratch arenas) grows by at most 64 KiB;
  * <li>what is malloc'ed outside the JVM's accounting (glibc's bytes in use minus NMT's malloc: oneDNN, libgomp) grows
  *     by at most 1 MiB. Over 900,000 predictions that catches a leak of 2 bytes per call; over 9,000 cycles, one of
- *     117 bytes per predictor (a oneDNN primitive or stream takes kilobytes); over 1,600 steps, one of 656 bytes;
+ *     150 bytes per predictor (a oneDNN primitive or stream takes kilobytes); over 1,600 steps, one of 656 bytes;
  * <li>the anonymous resident memory grows by at most 16 MiB. It is a high-water mark: glibc keeps freed memory of
  *     the JVM compilers' transient arenas (tens of MiB while C2 works) and caches the stacks of ended threads, so it
  *     can rise without a leak; 16 MiB is what a leak of 19 bytes per prediction would add.
  * </ul>
+ * Creating predictors exercises more Java code than predicting: the JIT compiles it during the first 2,000 to 2,500
+ * cycles (NMT rises by 13 MiB there and falls back; the resident set keeps the high-water mark), hence the longer
+ * warm-up of that phase.
  * The child runs with a fixed, pre-touched heap (so the heap adds nothing to the resident set as it is used) and asks
  * the JVM to deflate idle object monitors every second instead of every minute: each 2-thread predictor's worker
  * thread is joined, which inflates a monitor, and NMT would otherwise show up to a few MiB of them awaiting
@@ -60,7 +63,7 @@ class SoakTest {
         print(samples);
         assertTrue(output.contains("check predict bit-identical=true"), "the first image's logits changed: " + output);
         checkFlat(samples, "predict", PREDICTIONS / 10, true);
-        checkFlat(samples, "cycles", CYCLES / 10, false);
+        checkFlat(samples, "cycles", 3 * CYCLES / 10, false);
         checkFlat(samples, "train", EPOCHS / 5 * SoakRun.STEPS_PER_EPOCH, true);
         String train = output.stream().filter(l -> l.startsWith("check train")).findFirst().orElseThrow();
         String[] losses = train.replaceAll("[^0-9. ]", "").strip().split("\\s+");
