@@ -168,7 +168,8 @@ public final class Dataset {
             throw new IllegalArgumentException("count, channels, height and width must be at least 1, got %d x %d x %d x %d"
                     .formatted(count, channels, height, width));
         }
-        if ((long) count * channels * height * width > IdxHeader.MAX_ELEMENTS) {
+        // In double: four ints of 2^16 multiply to 2^64, which a long wraps to 0.
+        if ((double) count * channels * height * width > IdxHeader.MAX_ELEMENTS) {
             throw new IllegalArgumentException("%d x %d x %d x %d values do not fit in one Java array"
                     .formatted(count, channels, height, width));
         }

@@ -4,6 +4,7 @@ import dev.jdnn.SimpleCNN;
 import dev.jdnn.layers.Network;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.OneDnn;
+import dev.jdnn.runtime.Threads;
 import java.util.Arrays;
 import java.util.List;
 
@@ -90,7 +91,7 @@ public final class CompiledModel implements AutoCloseable {
     /**
      * A predictor using {@code threads} threads per call (see {@link Predictor} for how it shares them).
      * Creating one is cheap: its plans are compiled on first use of each batch size.
-     * @throws IllegalArgumentException if threads is below 1
+     * @throws IllegalArgumentException unless 1 <= threads <= {@link Threads#MAX}
      * @throws IllegalStateException if this model is closed
      */
     public Predictor newPredictor(int threads) {
@@ -99,7 +100,9 @@ public final class CompiledModel implements AutoCloseable {
 
     /** A predictor that splits batches of at least {@code splitFrom} images between its threads. */
     synchronized Predictor newPredictor(int threads, int splitFrom) {
-        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        if (threads < 1 || threads > Threads.MAX) {
+            throw new IllegalArgumentException("threads must be 1.." + Threads.MAX + ", got " + threads);
+        }
         requireOpen();
         Predictor predictor = new Predictor(this, threads, splitFrom);
         openPredictors++;

@@ -4,6 +4,7 @@ import dev.jdnn.runtime.Engine;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.runtime.Threads;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 
 /**
  * One execution context of a predictor: a stream, working buffers and a plan per batch size, for
@@ -17,16 +18,18 @@ final class Lane {
     private final Arena arena;
     private final Stream stream;
     private final Buffers buffers;
-    private final BatchPlan[] plans;
+    private final int maxBatch;
+    /** Batch size n at index n - 1; grows as plans are compiled, never sized for maxBatch (up to 2^31 - 1) ahead. */
+    private BatchPlan[] plans = new BatchPlan[1];
 
     /** A lane for batches of 1 to {@code maxBatch} images, owned by {@code arena}. */
     Lane(CompiledModel model, int threads, int maxBatch, Arena arena) {
         this.model = model;
         this.threads = threads;
+        this.maxBatch = maxBatch;
         this.arena = arena;
         this.stream = new Stream(Engine.cpu(), arena);
         this.buffers = new Buffers(arena);
-        this.plans = new BatchPlan[maxBatch + 1];
     }
 
     int threads() {
@@ -39,11 +42,14 @@ final class Lane {
 
     /** The plan for {@code n} images, compiled on first use with this lane's team size on this thread. */
     BatchPlan plan(int n) {
-        BatchPlan plan = plans[n];
+        BatchPlan plan = n <= plans.length ? plans[n - 1] : null;
         if (plan == null) {
             Threads.set(threads);
             plan = PlanCompiler.compile(model, n, arena, buffers, stream);
-            plans[n] = plan;
+            if (n > plans.length) {
+                plans = Arrays.copyOf(plans, (int) Math.min(Math.max(n, 2L * plans.length), maxBatch));
+            }
+            plans[n - 1] = plan;
         }
         return plan;
     }

@@ -56,10 +56,15 @@ public final class Predictor implements AutoCloseable {
         int maxBatch = model.maxBatch();
         boolean splits = threads > 1 && splitFrom <= maxBatch;
         this.splitFrom = splits ? Math.max(splitFrom, threads) : Integer.MAX_VALUE;
-        this.whole = new Lane(model, threads, splits ? this.splitFrom - 1 : maxBatch, arena);
         this.parts = splits ? new Lane[threads] : null;
-        int largestPart = (maxBatch + threads - 1) / threads;
-        for (int p = 0; splits && p < threads; p++) parts[p] = new Lane(model, 1, largestPart, arena);
+        int largestPart = maxBatch / threads + (maxBatch % threads == 0 ? 0 : 1);
+        try {
+            this.whole = new Lane(model, threads, splits ? this.splitFrom - 1 : maxBatch, arena);
+            for (int p = 0; splits && p < threads; p++) parts[p] = new Lane(model, 1, largestPart, arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
         this.partPlans = splits ? new BatchPlan[threads] : null;
         this.partFirst = splits ? new int[threads] : null;
     }
@@ -89,11 +94,13 @@ public final class Predictor implements AutoCloseable {
     /**
      * Predicts the floats between the position and the limit of {@code images} into {@code logits},
      * from its position; neither buffer's position moves.
-     * @throws IllegalArgumentException as {@link #predict(float[], float[])}, with remaining() as lengths
+     * @throws IllegalArgumentException as {@link #predict(float[], float[])}, with remaining() as lengths, or if
+     *         logits is read-only
      */
     public void predict(FloatBuffer images, FloatBuffer logits) {
         int n = batchOf(images.remaining());
         requireOutput(logits.remaining(), n);
+        if (logits.isReadOnly()) throw new IllegalArgumentException("logits must be writable, got a read-only buffer");
         bufferIo.in = images;
         bufferIo.out = logits;
         run(n, bufferIo);
@@ -102,11 +109,13 @@ public final class Predictor implements AutoCloseable {
     /**
      * Predicts from and into memory segments of native-order floats (on or off the heap).
      * @throws IllegalArgumentException as {@link #predict(float[], float[])}, with the sizes in bytes
-     *         divided by 4 as lengths (a size that is not a multiple of 4 is refused too)
+     *         divided by 4 as lengths (a size that is not a multiple of 4 is refused too), or if logits is
+     *         read-only
      */
     public void predict(MemorySegment images, MemorySegment logits) {
         int n = batchOf(floats(images.byteSize(), "images"));
         requireOutput(floats(logits.byteSize(), "logits"), n);
+        if (logits.isReadOnly()) throw new IllegalArgumentException("logits must be writable, got a read-only segment");
         segmentIo.in = images;
         segmentIo.out = logits;
         run(n, segmentIo);

@@ -53,6 +53,7 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
     default LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                            boolean needGradInput) {
         requireInput(Shapes.perSample(input.dims()));
+        Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
         return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, false);
     }
 
@@ -64,6 +65,7 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
     default LayerPlan planWithRelu(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                                    boolean needGradInput) {
         requireInput(Shapes.perSample(input.dims()));
+        Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
         return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, true);
     }
 

@@ -65,6 +65,7 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
                           boolean needGradInput) {
         long[] in = Shapes.perSample(input.dims());
         long[] out = outputShape(in);
+        Shapes.requireParameters(this, in, parameters);
         long[][] pads = paddings(in);
         Parameter weight = parameters.get(0);
         MemoryDesc dst = MemoryDesc.of(context.arena(), DataType.F32, FormatTag.ANY, Shapes.withBatch(input.dim(0), out));

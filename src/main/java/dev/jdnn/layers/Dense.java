@@ -49,6 +49,7 @@ public record Dense(long inFeatures, long outFeatures) implements Layer {
     public LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
                           boolean needGradInput) {
         outputShape(Shapes.perSample(input.dims()));
+        Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
         long[] in = input.dims();
         // A 4-D input keeps its layout: the weights are seen as O x C x H x W over the same plain storage
         // (oihw and oi order the floats alike), so nothing is flattened.

@@ -6,10 +6,13 @@ import dev.jdnn.runtime.Engine;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A layer graph bound to storage: the flat parameter block and one compiled plan per (batch size, mode),
@@ -24,6 +27,8 @@ public final class Network implements AutoCloseable {
     private final Stream stream;
     private final ParameterBlock parameters;
     private final Map<Key, Compiled> plans = new HashMap<>();
+    /** One arena per compiled plan, so that a plan failing half-way frees what it had allocated. */
+    private final List<Arena> planArenas = new ArrayList<>();
     private boolean closed;
 
     /** A compiled plan with its plain input tensor and, for training plans, its plain output gradient. */
@@ -31,12 +36,26 @@ public final class Network implements AutoCloseable {
 
     private record Key(long batch, Mode mode) {}
 
+    /**
+     * A network of {@code root} for per-sample inputs of {@code inputShape}, with its parameters allocated (zero).
+     *
+     * @throws IllegalArgumentException if a dim of the shape is not positive, or the layers do not fit it
+     */
     public Network(Layer root, long[] inputShape) {
-        this.root = root;
-        this.inputShape = inputShape.clone();
+        this.root = Objects.requireNonNull(root, "root");
+        this.inputShape = Objects.requireNonNull(inputShape, "inputShape").clone();
+        if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
+            throw new IllegalArgumentException("inputShape must be one or more positive dims, got "
+                    + Arrays.toString(inputShape));
+        }
         this.outputShape = root.outputShape(this.inputShape);
-        this.stream = new Stream(Engine.cpu(), arena);
-        this.parameters = new ParameterBlock(root.parameters(this.inputShape), arena);
+        try {
+            this.stream = new Stream(Engine.cpu(), arena);
+            this.parameters = new ParameterBlock(root.parameters(this.inputShape), arena);
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
     }
 
     public Layer root() {
@@ -62,21 +81,50 @@ public final class Network implements AutoCloseable {
         return parameters;
     }
 
-    /** The plan for {@code batch} samples in {@code mode}, compiled on first request. */
+    /**
+     * The plan for {@code batch} samples in {@code mode}, compiled on first request. A plan that cannot be
+     * compiled frees what it allocated.
+     *
+     * @throws IllegalArgumentException if batch is below 1, or its input alone would need more bytes than the
+     *     machine has ({@link CountingArena#machineBytes()})
+     */
     public Compiled plan(long batch, Mode mode) {
         requireOpen();
+        Objects.requireNonNull(mode, "mode");
         if (batch <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batch);
-        return plans.computeIfAbsent(new Key(batch, mode), key -> compile(key.batch(), key.mode()));
+        Compiled compiled = plans.get(new Key(batch, mode));
+        if (compiled != null) return compiled;
+        requireInputFits(batch);
+        CountingArena planArena = new CountingArena();
+        try {
+            compiled = compile(batch, mode, planArena);
+        } catch (RuntimeException | Error e) {
+            planArena.close();
+            throw e;
+        }
+        plans.put(new Key(batch, mode), compiled);
+        planArenas.add(planArena);
+        return compiled;
     }
 
-    private Compiled compile(long batch, Mode mode) {
-        PlanContext context = new PlanContext(arena, Engine.cpu(), stream);
+    private void requireInputFits(long batch) {
+        double bytes = (double) batch * Float.BYTES; // in double: a hostile batch must not overflow the check
+        for (long d : inputShape) bytes *= d;
+        if (bytes > CountingArena.machineBytes()) {
+            throw new IllegalArgumentException("batch size " + batch + " needs "
+                    + String.format(Locale.ROOT, "%.3g", bytes) + " bytes for its input alone, more than the "
+                    + CountingArena.machineBytes() + " bytes of memory and swap of this machine");
+        }
+    }
+
+    private Compiled compile(long batch, Mode mode, Arena planArena) {
+        PlanContext context = new PlanContext(planArena, Engine.cpu(), stream);
         long[] dims = withBatch(batch, inputShape);
-        Tensor input = Tensor.plain(arena, DataType.F32, dims);
+        Tensor input = Tensor.plain(planArena, DataType.F32, dims);
         LayerPlan plan = root.plan(context, input, mode, parameters.parameters(), false);
         Tensor gradOutput = null;
         if (mode == Mode.TRAINING) {
-            gradOutput = Tensor.plain(arena, DataType.F32, plan.output().dims());
+            gradOutput = Tensor.plain(planArena, DataType.F32, plan.output().dims());
             plan.bindGradOutput(gradOutput);
         }
         if (!plan.output().isPlain()) {
@@ -115,6 +163,8 @@ public final class Network implements AutoCloseable {
         if (closed) return;
         closed = true;
         plans.clear();
+        for (Arena planArena : planArenas) planArena.close();
+        planArenas.clear();
         arena.close();
     }
 }

@@ -1,6 +1,8 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.runtime.MemoryDesc;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One named parameter tensor a layer needs, in the plain layout of its dims (oihw, oi, or x).
@@ -34,8 +36,23 @@ public record ParameterSpec(String name, Kind kind, long[] dims) {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException if a dim is not positive, or the tensor would hold more than
+     *     {@link MemoryDesc#MAX_BYTES} bytes (a count that overflowed would size the storage wrongly)
+     */
     public ParameterSpec {
-        dims = dims.clone();
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        dims = Objects.requireNonNull(dims, "dims").clone();
+        long floats = 1;
+        for (long d : dims) {
+            if (d <= 0) throw new IllegalArgumentException(name + Arrays.toString(dims) + " must have positive dims");
+            if (floats > MemoryDesc.MAX_BYTES / Float.BYTES / d) {
+                throw new IllegalArgumentException(name + Arrays.toString(dims)
+                        + " holds more than 2^48 bytes of floats (MemoryDesc.MAX_BYTES)");
+            }
+            floats *= d;
+        }
     }
 
     public long elementCount() {

@@ -2,6 +2,7 @@ package dev.jdnn.runtime;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,8 +26,23 @@ public final class CountingArena implements Arena {
         return LIVE.get();
     }
 
+    /**
+     * The physical memory plus swap of this machine (or of its container), in bytes: no allocation larger than
+     * this can be zeroed, and where the kernel overcommits, trying would end the process instead of failing.
+     */
+    public static long machineBytes() {
+        return MachineMemory.BYTES;
+    }
+
+    /**
+     * @throws OutOfMemoryError before asking the allocator, for a size larger than {@link #machineBytes()}
+     */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        if (byteSize > MachineMemory.BYTES) {
+            throw new OutOfMemoryError("cannot allocate " + byteSize + " bytes: more than the " + MachineMemory.BYTES
+                    + " bytes of memory and swap of this machine");
+        }
         MemorySegment segment = delegate.allocate(byteSize, byteAlignment);
         ALLOCATED.addAndGet(byteSize);
         LIVE.addAndGet(byteSize);
@@ -43,5 +59,16 @@ public final class CountingArena implements Arena {
     public void close() {
         delegate.close();
         LIVE.addAndGet(-mine.getAndSet(0));
+    }
+
+    /** Read once: the machine's memory does not change under a running JVM often enough to matter here. */
+    private static final class MachineMemory {
+        static final long BYTES = total();
+
+        private static long total() {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long bytes = os.getTotalMemorySize() + os.getTotalSwapSpaceSize();
+            return bytes > 0 ? bytes : Long.MAX_VALUE;
+        }
     }
 }

@@ -23,6 +23,10 @@ final class Dnnl {
      */
     static MemorySegment create(Arena owner, String call, ToIntFunction<MemorySegment> creator,
                                 Consumer<MemorySegment> destroy) {
+        // Checked before the call: a handle created for a closed owner could never be destroyed.
+        if (!owner.scope().isAlive()) {
+            throw new IllegalStateException("the arena that would own the result of " + call + " is closed");
+        }
         MemorySegment handle;
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment slot = scratch.allocate(ValueLayout.ADDRESS);

@@ -6,11 +6,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Objects;
 
 /** A oneDNN memory descriptor: dims, data type and layout. Owned by the arena it was created in. */
 public final class MemoryDesc {
     /** oneDNN's DNNL_MAX_NDIMS: descriptors have at most this many dimensions. */
     public static final int MAX_DIMS = DNNL_MAX_NDIMS;
+    /**
+     * The most bytes a descriptor may describe before layout padding: 2^48 (256 TiB), more than any machine holds.
+     * oneDNN computes a descriptor's size in 64 bits without an overflow check (2^61 floats came back as -2^63
+     * bytes, and as 0 for format any), and a blocked layout pads one or two dimensions to multiples of 16 or
+     * 64; below this bound no padded size can overflow, so every buffer sized from a descriptor is big enough.
+     */
+    public static final long MAX_BYTES = 1L << 48;
 
     private final MemorySegment handle;
 
@@ -18,20 +26,40 @@ public final class MemoryDesc {
         this.handle = handle;
     }
 
-    /** A descriptor of {@code dims} in layout {@code tag}; every dimension must be positive. */
+    /**
+     * A descriptor of {@code dims} in layout {@code tag}.
+     *
+     * @throws IllegalArgumentException unless there are 1 to {@link #MAX_DIMS} dims, each positive, describing at
+     *     most {@link #MAX_BYTES} bytes
+     */
     public static MemoryDesc of(Arena owner, DataType type, FormatTag tag, long... dims) {
-        if (dims.length < 1 || dims.length > MAX_DIMS) {
-            throw new IllegalArgumentException("a memory descriptor has 1.." + MAX_DIMS + " dims, got " + dims.length);
-        }
-        for (long d : dims) {
-            if (d <= 0) throw new IllegalArgumentException("dims must be positive, got " + Arrays.toString(dims));
-        }
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(tag, "tag");
+        requireDims(dims, type);
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment nativeDims = scratch.allocateFrom(ValueLayout.JAVA_LONG, dims);
             return new MemoryDesc(Dnnl.create(owner, "dnnl_memory_desc_create_with_tag",
                     slot -> dnnl_memory_desc_create_with_tag(slot, dims.length, nativeDims, type.code(), tag.code()),
                     h -> dnnl_memory_desc_destroy(h)));
         }
+    }
+
+    /** The number of elements of {@code dims} after checking them as {@link #of} does. */
+    private static long requireDims(long[] dims, DataType type) {
+        Objects.requireNonNull(dims, "dims");
+        if (dims.length < 1 || dims.length > MAX_DIMS) {
+            throw new IllegalArgumentException("a memory descriptor has 1.." + MAX_DIMS + " dims, got " + dims.length);
+        }
+        long elements = 1;
+        for (long d : dims) {
+            if (d <= 0) throw new IllegalArgumentException("dims must be positive, got " + Arrays.toString(dims));
+            if (elements > MAX_BYTES / type.byteSize() / d) {
+                throw new IllegalArgumentException("dims " + Arrays.toString(dims) + " of " + type
+                        + " describe more than 2^48 bytes (MemoryDesc.MAX_BYTES)");
+            }
+            elements *= d;
+        }
+        return elements;
     }
 
     /** Takes a copy, owned by {@code owner}, of a descriptor that belongs to oneDNN (e.g. a query result). */
@@ -45,8 +73,19 @@ public final class MemoryDesc {
         return copyOf(owner, handle);
     }
 
-    /** The same memory seen with other dims (e.g. N x C x H x W as N x CHW); no data moves. */
+    /**
+     * The same memory seen with other dims (e.g. N x C x H x W as N x CHW); no data moves.
+     *
+     * @throws IllegalArgumentException unless {@code dims} are 1 to {@link #MAX_DIMS} positive dims with as many
+     *     elements as this descriptor's
+     */
     public MemoryDesc reshape(Arena owner, long... dims) {
+        long[] current = dims();
+        long elements = requireDims(dims, dataType());
+        if (elements != Arrays.stream(current).reduce(1, Math::multiplyExact)) {
+            throw new IllegalArgumentException("a reshape keeps the number of elements: " + Arrays.toString(current)
+                    + " cannot become " + Arrays.toString(dims));
+        }
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment nativeDims = scratch.allocateFrom(ValueLayout.JAVA_LONG, dims);
             return new MemoryDesc(Dnnl.create(owner, "dnnl_memory_desc_reshape",
@@ -61,27 +100,56 @@ public final class MemoryDesc {
     }
 
     public long[] dims() {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment n = scratch.allocate(ValueLayout.JAVA_INT);
-            Dnnl.check(dnnl_memory_desc_query(handle, dnnl_query_ndims_s32, n), "dnnl_memory_desc_query(ndims)");
-            MemorySegment pointer = scratch.allocate(ValueLayout.ADDRESS);
-            Dnnl.check(dnnl_memory_desc_query(handle, dnnl_query_dims, pointer), "dnnl_memory_desc_query(dims)");
-            int ndims = n.get(ValueLayout.JAVA_INT, 0);
-            return pointer.get(ValueLayout.ADDRESS, 0).reinterpret(8L * ndims).toArray(ValueLayout.JAVA_LONG);
-        }
+        return dims(handle);
     }
 
     public DataType dataType() {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment type = scratch.allocate(ValueLayout.JAVA_INT);
-            Dnnl.check(dnnl_memory_desc_query(handle, dnnl_query_data_type, type), "dnnl_memory_desc_query(data_type)");
-            return DataType.of(type.get(ValueLayout.JAVA_INT, 0));
-        }
+        return DataType.of(typeCode(handle));
     }
 
     /** True when both describe the same dims, type and layout, so no reorder is needed between them. */
     public boolean sameAs(MemoryDesc other) {
         return dnnl_memory_desc_equal(handle, other.handle) != 0;
+    }
+
+    /** The dims, type and size, e.g. {@code [2, 3] f32 (24 bytes)}, for messages. */
+    @Override
+    public String toString() {
+        return describe(handle);
+    }
+
+    /** Dims, type and size of a descriptor jdnn does not own (e.g. one a primitive holds), for messages. */
+    static String describe(MemorySegment md) {
+        int type = typeCode(md);
+        String typeName = Arrays.stream(DataType.values()).filter(t -> t.code() == type).findFirst()
+                .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse("type " + type);
+        return Arrays.toString(dims(md)) + " " + typeName + " (" + dnnl_memory_desc_get_size(md) + " bytes)";
+    }
+
+    /** The number of dims of a descriptor: 0 for the zero descriptor oneDNN returns for an absent memory. */
+    static int ndims(MemorySegment md) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment n = scratch.allocate(ValueLayout.JAVA_INT);
+            Dnnl.check(dnnl_memory_desc_query(md, dnnl_query_ndims_s32, n), "dnnl_memory_desc_query(ndims)");
+            return n.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    private static long[] dims(MemorySegment md) {
+        int ndims = ndims(md);
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment pointer = scratch.allocate(ValueLayout.ADDRESS);
+            Dnnl.check(dnnl_memory_desc_query(md, dnnl_query_dims, pointer), "dnnl_memory_desc_query(dims)");
+            return pointer.get(ValueLayout.ADDRESS, 0).reinterpret(8L * ndims).toArray(ValueLayout.JAVA_LONG);
+        }
+    }
+
+    private static int typeCode(MemorySegment md) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment type = scratch.allocate(ValueLayout.JAVA_INT);
+            Dnnl.check(dnnl_memory_desc_query(md, dnnl_query_data_type, type), "dnnl_memory_desc_query(data_type)");
+            return type.get(ValueLayout.JAVA_INT, 0);
+        }
     }
 
     MemorySegment handle() {

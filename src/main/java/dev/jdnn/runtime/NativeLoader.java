@@ -17,6 +17,11 @@ public final class NativeLoader {
     public static final String LIBRARY_ENV = "JDNN_LIBRARY_PATH";
 
     private static volatile SymbolLookup symbols;
+    /**
+     * The lookup whose version is being checked, seen only by the loading thread (it holds the class lock): the
+     * check calls oneDNN through the bindings, while other threads wait until the library passed it.
+     */
+    private static SymbolLookup checking;
     private static List<Path> loaded;
     private static NativeLoadException failure;
 
@@ -33,6 +38,7 @@ public final class NativeLoader {
 
     private static synchronized SymbolLookup load() {
         if (symbols != null) return symbols;
+        if (checking != null) return checking;
         if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
         try {
             Path override = override();
@@ -42,14 +48,20 @@ public final class NativeLoader {
                 SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
                 lookup = lookup == null ? library : library.or(lookup);
             }
-            symbols = lookup;
-            loaded = List.copyOf(paths);
             // The bundled library is the one jdnn was built and tested with (verified against the SHA-256 its jar
             // declares when extracted): asking it for its version would only add a native binding to every start.
-            if (override != null) requireOneDnn3(override);
-            return symbols;
+            if (override != null) {
+                checking = lookup;
+                try {
+                    requireOneDnn3(override);
+                } finally {
+                    checking = null;
+                }
+            }
+            loaded = List.copyOf(paths);
+            symbols = lookup;
+            return lookup;
         } catch (NativeLoadException e) {
-            symbols = null;
             failure = e;
             throw e;
         } catch (IllegalArgumentException e) {

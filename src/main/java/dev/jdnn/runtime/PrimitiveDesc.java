@@ -16,10 +16,13 @@ public final class PrimitiveDesc {
         this.owner = owner;
     }
 
-    /** The descriptor of one of its memories (index 1 for the second weights, i.e. the bias), or null if absent. */
+    /**
+     * The descriptor of one of its memories (index 1 for the second weights, i.e. the bias), or null if absent
+     * (oneDNN answers an absent memory, or an index out of range, with no descriptor or a zero one).
+     */
     public MemoryDesc query(Query what, int index) {
         MemorySegment md = dnnl_primitive_desc_query_md(handle, what.code(), index);
-        return md.equals(MemorySegment.NULL) ? null : MemoryDesc.copyOf(owner, md);
+        return md.equals(MemorySegment.NULL) || MemoryDesc.ndims(md) == 0 ? null : MemoryDesc.copyOf(owner, md);
     }
 
     public MemoryDesc query(Query what) {
@@ -28,9 +31,13 @@ public final class PrimitiveDesc {
 
     /** The name of the implementation oneDNN picked, e.g. {@code brg_conv_fwd:avx512_core}. */
     public String implementation() {
+        return implementation(handle);
+    }
+
+    static String implementation(MemorySegment pd) {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment slot = scratch.allocate(ValueLayout.ADDRESS);
-            Dnnl.check(dnnl_primitive_desc_query(handle, dnnl_query_impl_info_str, 0, slot), "dnnl_primitive_desc_query");
+            Dnnl.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, slot), "dnnl_primitive_desc_query");
             return slot.get(ValueLayout.ADDRESS, 0).reinterpret(Integer.MAX_VALUE).getString(0);
         }
     }

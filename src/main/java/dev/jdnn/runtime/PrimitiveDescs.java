@@ -5,6 +5,8 @@ import static dev.jdnn.internal.ffi.dnnl_h.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.ToIntFunction;
 
 /**
@@ -21,8 +23,8 @@ public final class PrimitiveDescs {
             return create(owner, "dnnl_convolution_forward_primitive_desc_create", slot ->
                     dnnl_convolution_forward_primitive_desc_create(slot, engine(), prop.code(),
                             dnnl_convolution_direct, src.handle(), weights.handle(), handle(bias), dst.handle(),
-                            dims(s, strides), dims(s, new long[strides.length]), dims(s, padL), dims(s, padR),
-                            attr.handle()));
+                            spatial(s, src, "strides", strides), spatial(s, src, "dilation", zeros(src)),
+                            spatial(s, src, "padL", padL), spatial(s, src, "padR", padR), attr.handle()));
         }
     }
 
@@ -31,9 +33,10 @@ public final class PrimitiveDescs {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_convolution_backward_data_primitive_desc_create", slot ->
                     dnnl_convolution_backward_data_primitive_desc_create(slot, engine(), dnnl_convolution_direct,
-                            diffSrc.handle(), weights.handle(), diffDst.handle(), dims(s, strides),
-                            dims(s, new long[strides.length]), dims(s, padL), dims(s, padR), hint.handle(),
-                            attr.handle()));
+                            diffSrc.handle(), weights.handle(), diffDst.handle(),
+                            spatial(s, diffSrc, "strides", strides),
+                            spatial(s, diffSrc, "dilation", zeros(diffSrc)), spatial(s, diffSrc, "padL", padL),
+                            spatial(s, diffSrc, "padR", padR), hint.handle(), attr.handle()));
         }
     }
 
@@ -44,8 +47,9 @@ public final class PrimitiveDescs {
             return create(owner, "dnnl_convolution_backward_weights_primitive_desc_create", slot ->
                     dnnl_convolution_backward_weights_primitive_desc_create(slot, engine(), dnnl_convolution_direct,
                             src.handle(), diffWeights.handle(), handle(diffBias), diffDst.handle(),
-                            dims(s, strides), dims(s, new long[strides.length]), dims(s, padL), dims(s, padR),
-                            hint.handle(), attr.handle()));
+                            spatial(s, src, "strides", strides), spatial(s, src, "dilation", zeros(src)),
+                            spatial(s, src, "padL", padL), spatial(s, src, "padR", padR), hint.handle(),
+                            attr.handle()));
         }
     }
 
@@ -100,8 +104,9 @@ public final class PrimitiveDescs {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_pooling_forward_primitive_desc_create", slot ->
                     dnnl_pooling_forward_primitive_desc_create(slot, engine(), prop.code(), alg.code(), src.handle(),
-                            dst.handle(), dims(s, strides), dims(s, kernel), dims(s, new long[kernel.length]),
-                            dims(s, padL), dims(s, padR), attr.handle()));
+                            dst.handle(), spatial(s, src, "strides", strides), spatial(s, src, "kernel", kernel),
+                            spatial(s, src, "dilation", zeros(src)), spatial(s, src, "padL", padL),
+                            spatial(s, src, "padR", padR), attr.handle()));
         }
     }
 
@@ -110,8 +115,10 @@ public final class PrimitiveDescs {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_pooling_backward_primitive_desc_create", slot ->
                     dnnl_pooling_backward_primitive_desc_create(slot, engine(), alg.code(), diffSrc.handle(),
-                            diffDst.handle(), dims(s, strides), dims(s, kernel), dims(s, new long[kernel.length]),
-                            dims(s, padL), dims(s, padR), hint.handle(), attr.handle()));
+                            diffDst.handle(), spatial(s, diffSrc, "strides", strides),
+                            spatial(s, diffSrc, "kernel", kernel), spatial(s, diffSrc, "dilation", zeros(diffSrc)),
+                            spatial(s, diffSrc, "padL", padL), spatial(s, diffSrc, "padR", padR), hint.handle(),
+                            attr.handle()));
         }
     }
 
@@ -162,7 +169,22 @@ public final class PrimitiveDescs {
         return md == null ? MemorySegment.NULL : md.handle();
     }
 
-    private static MemorySegment dims(Arena scratch, long[] values) {
+    /**
+     * {@code values} in native memory, after checking that they hold one value per spatial dimension of
+     * {@code data}: oneDNN reads that many from the pointer, whatever the array's length.
+     */
+    private static MemorySegment spatial(Arena scratch, MemoryDesc data, String name, long[] values) {
+        Objects.requireNonNull(values, name);
+        int spatial = data.dims().length - 2;
+        if (values.length != spatial) {
+            throw new IllegalArgumentException(name + " must hold one value per spatial dimension of " + data
+                    + ", i.e. " + spatial + ", got " + values.length + ": " + Arrays.toString(values));
+        }
         return scratch.allocateFrom(ValueLayout.JAVA_LONG, values);
+    }
+
+    /** No dilation: a zero per spatial dimension. */
+    private static long[] zeros(MemoryDesc data) {
+        return new long[Math.max(data.dims().length - 2, 0)];
     }
 }

@@ -114,6 +114,10 @@ public final class Tensor {
     }
 
     public void copyFrom(MemorySegment source) {
+        if (source.byteSize() % Float.BYTES != 0) {
+            throw new IllegalArgumentException("source must hold whole floats (4 bytes each), got " + source.byteSize()
+                    + " bytes");
+        }
         requireFloatPlain(source.byteSize() / Float.BYTES);
         MemorySegment.copy(source, 0, segment(), 0, source.byteSize());
     }

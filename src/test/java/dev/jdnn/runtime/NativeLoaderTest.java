@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NativeLoaderTest {
+    private static final Map<String, String> RACING = Map.of(LoaderProbe.THREADS_PROPERTY, "16");
+
     @Test
     void loadsOneDnn313FromJdnnsOwnNativeResources() {
         assertTrue(OneDnn.version().startsWith("3.13."), OneDnn.version());
@@ -35,13 +37,24 @@ class NativeLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
     }
 
+    /** Issue 8: 16 threads of one fresh JVM make their first native call at once, on an empty cache. */
+    @Test
+    void threadsRacingTheFirstUseAllLoadTheSameLibrary(@TempDir Path cache) throws Exception {
+        ChildJvm.Result result = ChildJvm.run(cache, RACING, Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
+                result.output());
+    }
+
+    /** Issue 8: two JVMs of 16 racing threads each extract into one empty cache and load from it at once. */
     @Test
     void twoJvmsExtractingAtOnceBothLoad(@TempDir Path cache) throws Exception {
-        Process first = ChildJvm.start(cache, Map.of(), Map.of());
-        Process second = ChildJvm.start(cache, Map.of(), Map.of());
+        Process first = ChildJvm.start(cache, RACING, Map.of());
+        Process second = ChildJvm.start(cache, RACING, Map.of());
         for (ChildJvm.Result result : List.of(ChildJvm.await(first), ChildJvm.await(second))) {
             assertEquals(0, result.exitCode(), result.output());
-            assertTrue(result.output().contains("version=3.13."), result.output());
+            assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
+                    result.output());
         }
         try (var files = Files.list(cache)) {
             Path folder = files.findFirst().orElseThrow();
@@ -79,6 +92,19 @@ class NativeLoaderTest {
         ChildJvm.Result result = ChildJvm.run(cache, Map.of(), Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
         assertEquals(3, result.exitCode(), result.output());
         assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("oneDNN 3.x"),
+                result.output());
+    }
+
+    /**
+     * Issue 8: threads racing the first use of a library that is not oneDNN all get the loader's error. The loader
+     * used to publish the library before checking its version, so a thread could bind symbols from it meanwhile.
+     */
+    @Test
+    void threadsRacingAWrongLibraryAllGetTheSameError(@TempDir Path cache) throws Exception {
+        Path notOneDnn = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libgomp.so.1");
+        ChildJvm.Result result = ChildJvm.run(cache, RACING, Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("16 threads agree"),
                 result.output());
     }
 
