@@ -1,7 +1,6 @@
 package dev.jdnn.bench;
 
 import dev.jdnn.data.Dataset;
-import dev.jdnn.runtime.Threads;
 import java.util.Arrays;
 
 /**
@@ -38,14 +37,13 @@ public final class InferenceBenchmark {
             throw new IllegalArgumentException("warm-up calls must be >= 0 and timed calls >= 1, got "
                     + warmup + " and " + calls);
         }
-        Threads.set(1);
         float[] pixels = test.toArray();
         int count = test.count();
         float[] image = new float[W1.IMAGE_FLOATS];
         float[] logits = new float[W1.CLASSES];
         for (int i = 0; i < warmup; i++) {
             System.arraycopy(pixels, (i % count) * W1.IMAGE_FLOATS, image, 0, W1.IMAGE_FLOATS);
-            target.predict(image, logits);
+            target.predict(1, image, logits);
             sink = logits[0];
         }
         long[] nanos = new long[calls];
@@ -53,7 +51,7 @@ public final class InferenceBenchmark {
         for (int i = 0; i < calls; i++) {
             System.arraycopy(pixels, (i % count) * W1.IMAGE_FLOATS, image, 0, W1.IMAGE_FLOATS);
             long start = System.nanoTime();
-            target.predict(image, logits);
+            target.predict(1, image, logits);
             nanos[i] = System.nanoTime() - start;
             sink = logits[0];
         }
@@ -69,7 +67,6 @@ public final class InferenceBenchmark {
      */
     public static Throughput batch256(InferenceTarget target, Dataset test, int passes) {
         if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
-        Threads.set(2);
         float[] pixels = test.toArray();
         int count = test.count();
         float[][] batches = new float[BIG_BATCHES][BIG_BATCH * W1.IMAGE_FLOATS];
@@ -80,7 +77,7 @@ public final class InferenceBenchmark {
         float[] logits = new float[BIG_BATCH * W1.CLASSES];
         int correct = 0;
         for (int b = 0; b < BIG_BATCHES; b++) {
-            target.predict(batches[b], logits);
+            target.predict(2, batches[b], logits);
             for (int i = 0; i < BIG_BATCH && b * BIG_BATCH + i < count; i++) {
                 if (argmax(logits, i) == test.label(b * BIG_BATCH + i)) correct++;
             }
@@ -89,7 +86,7 @@ public final class InferenceBenchmark {
         for (int pass = 0; pass < passes; pass++) {
             long start = System.nanoTime();
             for (int b = 0; b < BIG_BATCHES; b++) {
-                target.predict(batches[b], logits);
+                target.predict(2, batches[b], logits);
                 sink = logits[0];
             }
             best = Math.max(best, (double) BIG_BATCHES * BIG_BATCH * 1e9 / (System.nanoTime() - start));
@@ -99,7 +96,6 @@ public final class InferenceBenchmark {
 
     /** The accuracy of the target's classes on every image of {@code test}, in batches of up to 256 on two threads. */
     public static double accuracy(InferenceTarget target, Dataset test) {
-        Threads.set(2);
         float[] pixels = test.toArray();
         int count = test.count();
         float[] logits = new float[BIG_BATCH * W1.CLASSES];
@@ -108,7 +104,7 @@ public final class InferenceBenchmark {
             int n = Math.min(BIG_BATCH, count - from);
             float[] images = Arrays.copyOfRange(pixels, from * W1.IMAGE_FLOATS, (from + n) * W1.IMAGE_FLOATS);
             float[] rows = n == BIG_BATCH ? logits : new float[n * W1.CLASSES];
-            target.predict(images, rows);
+            target.predict(2, images, rows);
             for (int i = 0; i < n; i++) if (argmax(rows, i) == test.label(from + i)) correct++;
         }
         return (double) correct / count;

@@ -8,13 +8,12 @@ import dev.jdnn.runtime.Threads;
 
 /**
  * Inference through the low-latency path: the model compiled once (batch norm folded, activations fused,
- * weights reordered once), one {@link Predictor} per thread count, picked by the calling thread's OpenMP
- * setting (which the benchmark sets before each phase). Predictors of 2+ threads split a batch into
+ * weights reordered once), one {@link Predictor} per thread count. Predictors of 2+ threads split a batch into
  * per-thread sub-batches.
  */
 public final class PredictorInferenceTarget implements InferenceTarget, AutoCloseable {
     private final CompiledModel compiled;
-    private final Predictor[] byThreads = new Predictor[Runtime.getRuntime().availableProcessors() + 1];
+    private final Predictor[] byThreads = new Predictor[Threads.MAX + 1];
 
     /** The model compiled in float32. */
     public PredictorInferenceTarget(SimpleCNN model, int maxBatch) {
@@ -35,8 +34,9 @@ public final class PredictorInferenceTarget implements InferenceTarget, AutoClos
     }
 
     @Override
-    public void predict(float[] images, float[] logits) {
-        int threads = Math.min(Threads.max(), byThreads.length - 1);
+    public void predict(int threads, float[] images, float[] logits) {
+        // The thread count is the caller's to give: a predictor changes its caller's OpenMP setting, so reading
+        // that setting back (as this did before) picked the 1-thread predictor after the first split batch.
         Predictor predictor = byThreads[threads];
         if (predictor == null) {
             predictor = compiled.newPredictor(threads);

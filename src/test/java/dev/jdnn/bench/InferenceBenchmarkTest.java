@@ -43,7 +43,7 @@ class InferenceBenchmarkTest {
             }
 
             @Override
-            public void predict(float[] images, float[] logits) {
+            public void predict(int threads, float[] images, float[] logits) {
                 assertEquals(images.length / W1.IMAGE_FLOATS * W1.CLASSES, logits.length, "one row per image");
                 Arrays.fill(logits, 0);
                 for (int i = 0; i < images.length / W1.IMAGE_FLOATS; i++) {

@@ -37,8 +37,10 @@ public class InferenceBenchmarks {
         float[][] batches;
         float[] logits;
         int next;
+        int threads;
 
         void setUp(int batch, int threads) throws IOException {
+            this.threads = threads;
             W1.Data data = W1.Data.load();
             Threads.set(threads);
             model = W1.initializedModel(data.train(), threads);
@@ -53,7 +55,7 @@ public class InferenceBenchmarks {
         }
 
         float[] predictNext() {
-            target.predict(batches[next], logits);
+            target.predict(threads, batches[next], logits);
             next = (next + 1) % batches.length;
             return logits;
         }
