@@ -87,19 +87,21 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
         @Override
         public PrimitiveDesc backwardWeights(Arena arena, MemoryDesc src, MemoryDesc diffWeights, MemoryDesc diffBias,
                                              MemoryDesc diffDst, PrimitiveDesc hint) {
-            // The gradient arrives in the forward output's layout. Asking for exactly that saves a reorder of the
-            // whole gradient every step (for W1's first convolution "any" chose nhwc against a blocked gradient:
-            // 0.85 ms of a 15 ms step on 2 threads, and its blocked kernel is faster too). Where no kernel takes
-            // that layout, oneDNN chooses.
+            MemoryDesc diffDstAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, diffDst.dims());
+            PrimitiveDesc chosen = PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias,
+                    diffDstAny, strides, padBefore, padAfter, hint, new PrimitiveAttr(arena));
+            // The gradient arrives in the forward output's layout. Where the kernel oneDNN chose also takes that
+            // layout, asking for it saves a reorder of the whole gradient every step (W1's first convolution:
+            // "any" wanted nhwc against a blocked gradient, 0.85 ms of a 15 ms step on 2 threads). Only the same
+            // kernel will do: for other layouts oneDNN may fall back to a far slower one.
             try {
-                return PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias, diffDst, strides,
-                        padBefore, padAfter, hint, new PrimitiveAttr(arena));
+                PrimitiveDesc exact = PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias,
+                        diffDst, strides, padBefore, padAfter, hint, new PrimitiveAttr(arena));
+                if (exact.implementation().equals(chosen.implementation())) return exact;
             } catch (DnnlException e) {
                 if (e.status() != Status.UNIMPLEMENTED) throw e;
             }
-            MemoryDesc diffDstAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, diffDst.dims());
-            return PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias, diffDstAny, strides,
-                    padBefore, padAfter, hint, new PrimitiveAttr(arena));
+            return chosen;
         }
 
         @Override
