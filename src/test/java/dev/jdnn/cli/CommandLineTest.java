@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.data.IdxFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,27 +50,11 @@ class CommandLineTest {
     static void writeSmallDataSet() throws IOException {
         Datasets.TrainTest embedded = Datasets.embeddedDefault();
         data = Files.createDirectory(folder.resolve("data"));
-        writeIdx(embedded.train().head(400), "train");
+        IdxFiles.writeUbyte(embedded.train().head(400), data, "train");
         test = embedded.test().head(100);
-        writeIdx(test, "t10k");
+        IdxFiles.writeUbyte(test, data, "t10k");
     }
 
-    /** IDX files as Fashion-MNIST ships them: big-endian, unsigned bytes (the embedded values are k / 255). */
-    private static void writeIdx(Dataset set, String part) throws IOException {
-        try (DataOutputStream images = new DataOutputStream(Files.newOutputStream(data.resolve(part + "-images-idx3-ubyte")));
-             DataOutputStream labels = new DataOutputStream(Files.newOutputStream(data.resolve(part + "-labels-idx1-ubyte")))) {
-            images.writeInt(0x0803);
-            images.writeInt(set.count());
-            images.writeInt(set.height());
-            images.writeInt(set.width());
-            labels.writeInt(0x0801);
-            labels.writeInt(set.count());
-            for (int i = 0; i < set.count(); i++) {
-                for (float v : set.image(i)) images.writeByte(Math.round(v * 255));
-                labels.writeByte(set.label(i));
-            }
-        }
-    }
 
     private static Run jdnn(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes IDX bytes for tests with DataOutputStream, independently of the reader's decoding. */
-final class IdxFiles {
+public final class IdxFiles {
     private IdxFiles() {}
 
     /** A header: zero, zero, type code, rank, then the dimensions (written as unsigned 32-bit). */
@@ -69,5 +69,25 @@ final class IdxFiles {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (byte[] part : parts) bytes.writeBytes(part);
         return bytes.toByteArray();
+    }
+
+    /**
+     * Writes {@code set} (whose values are k / 255) as Fashion-MNIST ships it: big-endian unsigned bytes in
+     * {@code <part>-images-idx3-ubyte} and {@code <part>-labels-idx1-ubyte} inside {@code folder}.
+     */
+    public static void writeUbyte(Dataset set, Path folder, String part) throws IOException {
+        try (DataOutputStream images = new DataOutputStream(Files.newOutputStream(folder.resolve(part + "-images-idx3-ubyte")));
+             DataOutputStream labels = new DataOutputStream(Files.newOutputStream(folder.resolve(part + "-labels-idx1-ubyte")))) {
+            images.writeInt(0x0803);
+            images.writeInt(set.count());
+            images.writeInt(set.height());
+            images.writeInt(set.width());
+            labels.writeInt(0x0801);
+            labels.writeInt(set.count());
+            for (int i = 0; i < set.count(); i++) {
+                for (float v : set.image(i)) images.writeByte(Math.round(v * 255));
+                labels.writeByte(set.label(i));
+            }
+        }
     }
 }

@@ -177,6 +177,14 @@ class IdxReaderTest {
     }
 
     @Test
+    void rejectsMoreDataBytesThanOneArrayHolds() throws IOException {
+        // 2^30 floats are within the element limit, but their 2^32 stored bytes are not.
+        byte[] tiny = IdxFiles.concat(IdxFiles.header(0x0D, 1 << 15, 1 << 15), new byte[10]);
+        assertTimeoutFast(() -> assertProblem(failure("floats30", tiny), "of float hold 4294967296 data bytes",
+                "above the limit"));
+    }
+
+    @Test
     void rejectsAClaimOfTwoToTheFortyElementsWithoutAllocatingIt() throws IOException {
         byte[] tiny = IdxFiles.concat(IdxFiles.header(0x08, 1 << 20, 1 << 20), new byte[10]);
         assertTimeoutFast(() -> assertProblem(failure("claim40", tiny), "1099511627776 elements", "above the limit"));

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.cli.Main;
-import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
-import java.io.DataOutputStream;
+import dev.jdnn.data.IdxFiles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -43,25 +42,8 @@ class KilledTrainingTest {
     static void writeSmallDataSet() throws IOException {
         Datasets.TrainTest embedded = Datasets.embeddedDefault();
         data = Files.createDirectory(folder.resolve("data"));
-        writeIdx(embedded.train().head(TRAIN_IMAGES), "train");
-        writeIdx(embedded.test().head(50), "t10k");
-    }
-
-    /** IDX files as Fashion-MNIST ships them (the embedded values are k / 255). */
-    private static void writeIdx(Dataset set, String part) throws IOException {
-        try (DataOutputStream images = new DataOutputStream(Files.newOutputStream(data.resolve(part + "-images-idx3-ubyte")));
-             DataOutputStream labels = new DataOutputStream(Files.newOutputStream(data.resolve(part + "-labels-idx1-ubyte")))) {
-            images.writeInt(0x0803);
-            images.writeInt(set.count());
-            images.writeInt(set.height());
-            images.writeInt(set.width());
-            labels.writeInt(0x0801);
-            labels.writeInt(set.count());
-            for (int i = 0; i < set.count(); i++) {
-                for (float v : set.image(i)) images.writeByte(Math.round(v * 255));
-                labels.writeByte(set.label(i));
-            }
-        }
+        IdxFiles.writeUbyte(embedded.train().head(TRAIN_IMAGES), data, "train");
+        IdxFiles.writeUbyte(embedded.test().head(50), data, "t10k");
     }
 
     /** {@code jdnn args...} in a child JVM on this test's class path, its output in files under the temp folder. */
