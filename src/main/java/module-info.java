@@ -5,7 +5,7 @@
 module dev.jdnn {
     requires java.desktop;
     requires jdk.management;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // ModelContents.header() is a JsonNode
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires org.knowm.xchart;
