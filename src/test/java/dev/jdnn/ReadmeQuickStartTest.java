@@ -1,8 +1,5 @@
 package dev.jdnn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.jdnn.data.Datasets;
 import dev.jdnn.train.History;
 import java.io.IOException;
@@ -15,9 +12,6 @@ import org.junit.jupiter.api.Test;
 /** The README's Java quick start, compiled and run here so that it cannot rot; the README must hold it verbatim. */
 class ReadmeQuickStartTest {
     private static final Path SOURCE = Path.of("src/test/java/dev/jdnn/ReadmeQuickStartTest.java");
-    private static final String BEGIN = "// README quick start: begin";
-    private static final String END = "// README quick start: end";
-    private static final String INDENT = " ".repeat(8);
 
     @AfterEach
     void removeTheSavedModel() throws IOException {
@@ -46,22 +40,6 @@ class ReadmeQuickStartTest {
 
     @Test
     void theReadmeHoldsTheQuickStartVerbatim() throws IOException {
-        List<String> source = Files.readAllLines(SOURCE);
-        List<String> snippet = source.subList(indexOf(source, BEGIN) + 1, indexOf(source, END)).stream()
-                .map(line -> {
-                    assertTrue(line.isEmpty() || line.startsWith(INDENT), "not indented by 8: " + line);
-                    return line.isEmpty() ? line : line.substring(INDENT.length());
-                }).toList();
-        List<String> readme = Files.readAllLines(Path.of("README.md"));
-        int heading = indexOf(readme, "## Quick start in Java");
-        int open = heading + readme.subList(heading, readme.size()).indexOf("```java");
-        int close = open + readme.subList(open, readme.size()).indexOf("```");
-        assertEquals(String.join("\n", snippet), String.join("\n", readme.subList(open + 1, close)),
-                "README.md's quick start differs from " + SOURCE + ": edit both");
-    }
-
-    private static int indexOf(List<String> lines, String marker) {
-        for (int i = 0; i < lines.size(); i++) if (lines.get(i).strip().equals(marker)) return i;
-        throw new AssertionError("no line '" + marker + "'");
+        ReadmeSnippet.assertReadmeHolds(SOURCE, "quick start", "## Quick start in Java");
     }
 }
