@@ -3,6 +3,7 @@ package dev.jdnn;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Sequential;
+import dev.jdnn.runtime.Prelinker;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.Evaluator;
@@ -186,6 +187,7 @@ public final class SimpleCNN implements AutoCloseable {
      *     or does not describe a consistent SimpleCNN
      */
     public static SimpleCNN load(Path file) throws IOException {
+        Prelinker.startInBackground(); // a model is loaded to be run: get oneDNN ready while the file is read
         return ModelFiles.load(file);
     }
 

@@ -114,8 +114,14 @@ final class HeaderClassWriter {
                 ? "FunctionDescriptor.ofVoid(" + String.join(", ", layouts) + ")"
                 : "FunctionDescriptor.of(" + String.join(", ", prepend(JavaTypes.layout(function.returnType()), layouts)) + ")";
         out.append("\n    private static final class ").append(name).append(" {\n");
-        out.append("        static final MethodHandle HANDLE = downcall(\"").append(name).append("\",\n");
-        out.append("                ").append(descriptor).append(");\n");
+        out.append("        static final MethodHandle HANDLE = downcall(\"").append(name).append("\", ")
+                .append(name).append("$descriptor());\n");
+        out.append("    }\n");
+        // Linking a downcall costs milliseconds in a cold JVM; the JDK caches the costly part by descriptor, so
+        // with the descriptor a caller can do that part ahead, off its own thread, before the library is loaded.
+        out.append("\n    /** The signature of {@code ").append(name).append("}. */\n");
+        out.append("    public static FunctionDescriptor ").append(name).append("$descriptor() {\n");
+        out.append("        return ").append(descriptor).append(";\n");
         out.append("    }\n");
 
         List<String> parameterNames = new ArrayList<>();

@@ -110,7 +110,7 @@ public final class Network implements AutoCloseable {
     private void requireInputFits(long batch) {
         double bytes = (double) batch * Float.BYTES; // in double: a hostile batch must not overflow the check
         for (long d : inputShape) bytes *= d;
-        if (bytes > CountingArena.machineBytes()) {
+        if (CountingArena.exceedsMachine(bytes)) {
             throw new IllegalArgumentException("batch size " + batch + " needs "
                     + String.format(Locale.ROOT, "%.3g", bytes) + " bytes for its input alone, more than the "
                     + CountingArena.machineBytes() + " bytes of memory and swap of this machine");

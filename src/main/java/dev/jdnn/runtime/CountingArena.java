@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CountingArena implements Arena {
     private static final AtomicLong ALLOCATED = new AtomicLong();
     private static final AtomicLong LIVE = new AtomicLong();
+    private static final long SURELY_AVAILABLE = 1L << 30;
 
     private final Arena delegate = Arena.ofShared();
     private final AtomicLong mine = new AtomicLong();
@@ -35,11 +36,19 @@ public final class CountingArena implements Arena {
     }
 
     /**
+     * True when {@code bytes} is more than {@link #machineBytes()}. Sizes under 1 GiB answer without asking:
+     * reading the machine's memory loads the JDK's management classes, tens of milliseconds of a cold start.
+     */
+    public static boolean exceedsMachine(double bytes) {
+        return bytes >= SURELY_AVAILABLE && bytes > MachineMemory.BYTES;
+    }
+
+    /**
      * @throws OutOfMemoryError before asking the allocator, for a size larger than {@link #machineBytes()}
      */
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
-        if (byteSize > MachineMemory.BYTES) {
+        if (exceedsMachine(byteSize)) {
             throw new OutOfMemoryError("cannot allocate " + byteSize + " bytes: more than the " + MachineMemory.BYTES
                     + " bytes of memory and swap of this machine");
         }

@@ -10,12 +10,14 @@ import java.util.concurrent.CyclicBarrier;
  * Run in a child JVM by the loader tests: loads oneDNN and prints its version, or the loader's error. With
  * {@value #THREADS_PROPERTY} = N, N threads released together make the first use of native code at once, each
  * through another entry point (the version, the engine, the OpenMP team size, a memory descriptor, the library
- * list), so that they race the loader (and, on an empty cache, the extraction).
+ * list), so that they race the loader (and, on an empty cache, the extraction). With {@value #PRELINK_PROPERTY}
+ * = true, {@link Prelinker}'s threads start just before and race them too.
  * <p>Exit status 0: every thread loaded the same library; 3: every thread got the same {@link NativeLoadException}
  * (printed as {@code error=...}); 4: anything else, every thread's outcome printed.
  */
 public final class LoaderProbe {
     static final String THREADS_PROPERTY = "jdnn.test.probeThreads";
+    static final String PRELINK_PROPERTY = "jdnn.test.probePrelink";
 
     private LoaderProbe() {}
 
@@ -24,6 +26,7 @@ public final class LoaderProbe {
         CyclicBarrier start = new CyclicBarrier(threads);
         String[] outcomes = new String[threads];
         List<Thread> racers = new ArrayList<>();
+        if (Boolean.getBoolean(PRELINK_PROPERTY)) Prelinker.startInBackground();
         for (int t = 0; t < threads; t++) {
             int index = t;
             racers.add(Thread.ofPlatform().start(() -> outcomes[index] = firstUse(index, start)));

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NativeLoaderTest {
     private static final Map<String, String> RACING = Map.of(LoaderProbe.THREADS_PROPERTY, "16");
+    private static final Map<String, String> PRELINKED_RACING = Map.of(LoaderProbe.THREADS_PROPERTY, "16",
+            LoaderProbe.PRELINK_PROPERTY, "true");
 
     @Test
     void loadsOneDnn313FromJdnnsOwnNativeResources() {
@@ -44,6 +46,26 @@ class NativeLoaderTest {
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
                 result.output());
+    }
+
+    /** The prelinker's two threads (started by SimpleCNN.load) race 16 first uses; nothing deadlocks or differs. */
+    @Test
+    void threadsRacingThePrelinkerAllLoadTheSameLibrary(@TempDir Path cache) throws Exception {
+        ChildJvm.Result result = ChildJvm.run(cache, PRELINKED_RACING, Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
+                result.output());
+    }
+
+    /** The prelinker keeps a load failure to itself: every caller still gets the loader's own error. */
+    @Test
+    void aWrongLibraryReachesEveryCallerPastThePrelinker(@TempDir Path cache) throws Exception {
+        Path notOneDnn = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libgomp.so.1");
+        ChildJvm.Result result = ChildJvm.run(cache, PRELINKED_RACING, Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("16 threads agree"),
+                result.output());
+        assertFalse(result.output().contains("Exception in thread"), result.output());
     }
 
     /** Issue 8: two JVMs of 16 racing threads each extract into one empty cache and load from it at once. */

@@ -46,8 +46,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_engine_get_count {
-        static final MethodHandle HANDLE = downcall("dnnl_engine_get_count",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_engine_get_count", dnnl_engine_get_count$descriptor());
+    }
+
+    /** The signature of {@code dnnl_engine_get_count}. */
+    public static FunctionDescriptor dnnl_engine_get_count$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     }
 
     /** {@code size_t dnnl_engine_get_count(dnnl_engine_kind_t kind)} */
@@ -63,8 +67,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_engine_create {
-        static final MethodHandle HANDLE = downcall("dnnl_engine_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("dnnl_engine_create", dnnl_engine_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_engine_create}. */
+    public static FunctionDescriptor dnnl_engine_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG);
     }
 
     /** {@code dnnl_status_t dnnl_engine_create(dnnl_engine_t *engine, dnnl_engine_kind_t kind, size_t index)} */
@@ -80,8 +88,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_engine_get_kind {
-        static final MethodHandle HANDLE = downcall("dnnl_engine_get_kind",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_engine_get_kind", dnnl_engine_get_kind$descriptor());
+    }
+
+    /** The signature of {@code dnnl_engine_get_kind}. */
+    public static FunctionDescriptor dnnl_engine_get_kind$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_engine_get_kind(dnnl_engine_t engine, dnnl_engine_kind_t *kind)} */
@@ -97,8 +109,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_engine_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_engine_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_engine_destroy", dnnl_engine_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_engine_destroy}. */
+    public static FunctionDescriptor dnnl_engine_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_engine_destroy(dnnl_engine_t engine)} */
@@ -114,8 +130,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_stream_create {
-        static final MethodHandle HANDLE = downcall("dnnl_stream_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_stream_create", dnnl_stream_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_stream_create}. */
+    public static FunctionDescriptor dnnl_stream_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_stream_create(dnnl_stream_t *stream, dnnl_engine_t engine, unsigned int flags)} */
@@ -131,8 +151,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_stream_get_engine {
-        static final MethodHandle HANDLE = downcall("dnnl_stream_get_engine",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_stream_get_engine", dnnl_stream_get_engine$descriptor());
+    }
+
+    /** The signature of {@code dnnl_stream_get_engine}. */
+    public static FunctionDescriptor dnnl_stream_get_engine$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_stream_get_engine(const_dnnl_stream_t stream, dnnl_engine_t *engine)} */
@@ -148,8 +172,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_stream_wait {
-        static final MethodHandle HANDLE = downcall("dnnl_stream_wait",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_stream_wait", dnnl_stream_wait$descriptor());
+    }
+
+    /** The signature of {@code dnnl_stream_wait}. */
+    public static FunctionDescriptor dnnl_stream_wait$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_stream_wait(dnnl_stream_t stream)} */
@@ -165,8 +193,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_stream_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_stream_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_stream_destroy", dnnl_stream_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_stream_destroy}. */
+    public static FunctionDescriptor dnnl_stream_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_stream_destroy(dnnl_stream_t stream)} */
@@ -182,8 +214,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_get_default_fpmath_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_get_default_fpmath_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_get_default_fpmath_mode", dnnl_get_default_fpmath_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_get_default_fpmath_mode}. */
+    public static FunctionDescriptor dnnl_get_default_fpmath_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_get_default_fpmath_mode(dnnl_fpmath_mode_t *mode)} */
@@ -199,8 +235,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_set_default_fpmath_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_set_default_fpmath_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_default_fpmath_mode", dnnl_set_default_fpmath_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_default_fpmath_mode}. */
+    public static FunctionDescriptor dnnl_set_default_fpmath_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_default_fpmath_mode(dnnl_fpmath_mode_t mode)} */
@@ -216,8 +256,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_set_verbose {
-        static final MethodHandle HANDLE = downcall("dnnl_set_verbose",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_verbose", dnnl_set_verbose$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_verbose}. */
+    public static FunctionDescriptor dnnl_set_verbose$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_verbose(int level)} */
@@ -233,8 +277,12 @@ public class dnnl_common_h extends dnnl_common_types_h {
     }
 
     private static final class dnnl_version {
-        static final MethodHandle HANDLE = downcall("dnnl_version",
-                FunctionDescriptor.of(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_version", dnnl_version$descriptor());
+    }
+
+    /** The signature of {@code dnnl_version}. */
+    public static FunctionDescriptor dnnl_version$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS);
     }
 
     /** {@code const dnnl_version_t *dnnl_version(void)} */

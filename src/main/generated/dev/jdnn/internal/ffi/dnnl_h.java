@@ -46,8 +46,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_next_impl {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_next_impl",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_next_impl", dnnl_primitive_desc_next_impl$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_next_impl}. */
+    public static FunctionDescriptor dnnl_primitive_desc_next_impl$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_desc_next_impl(dnnl_primitive_desc_t primitive_desc)} */
@@ -63,8 +67,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_clone {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_clone",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_clone", dnnl_primitive_desc_clone$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_clone}. */
+    public static FunctionDescriptor dnnl_primitive_desc_clone$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_desc_clone(dnnl_primitive_desc_t *primitive_desc, const_dnnl_primitive_desc_t existing_primitive_desc)} */
@@ -80,8 +88,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_get_attr {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_get_attr",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_get_attr", dnnl_primitive_desc_get_attr$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_get_attr}. */
+    public static FunctionDescriptor dnnl_primitive_desc_get_attr$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_desc_get_attr(const_dnnl_primitive_desc_t primitive_desc, const_dnnl_primitive_attr_t *attr)} */
@@ -97,8 +109,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_destroy", dnnl_primitive_desc_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_destroy}. */
+    public static FunctionDescriptor dnnl_primitive_desc_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_desc_destroy(dnnl_primitive_desc_t primitive_desc)} */
@@ -114,8 +130,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_query {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query", dnnl_primitive_desc_query$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_query}. */
+    public static FunctionDescriptor dnnl_primitive_desc_query$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_desc_query(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index, void *result)} */
@@ -131,8 +151,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_query_md {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query_md",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query_md", dnnl_primitive_desc_query_md$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_query_md}. */
+    public static FunctionDescriptor dnnl_primitive_desc_query_md$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code const_dnnl_memory_desc_t dnnl_primitive_desc_query_md(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)} */
@@ -148,8 +172,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_desc_query_s32 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query_s32",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_desc_query_s32", dnnl_primitive_desc_query_s32$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_desc_query_s32}. */
+    public static FunctionDescriptor dnnl_primitive_desc_query_s32$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int dnnl_primitive_desc_query_s32(const_dnnl_primitive_desc_t primitive_desc, dnnl_query_t what, int index)} */
@@ -165,8 +193,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_create {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_create", dnnl_primitive_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_create}. */
+    public static FunctionDescriptor dnnl_primitive_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_create(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc)} */
@@ -182,8 +214,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_create_from_cache_blob {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_create_from_cache_blob",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_create_from_cache_blob", dnnl_primitive_create_from_cache_blob$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_create_from_cache_blob}. */
+    public static FunctionDescriptor dnnl_primitive_create_from_cache_blob$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_create_from_cache_blob(dnnl_primitive_t *primitive, const_dnnl_primitive_desc_t primitive_desc, size_t size, const uint8_t *cache_blob)} */
@@ -199,8 +235,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_execute {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_execute",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_execute", dnnl_primitive_execute$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_execute}. */
+    public static FunctionDescriptor dnnl_primitive_execute$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_execute(const_dnnl_primitive_t primitive, dnnl_stream_t stream, int nargs, const dnnl_exec_arg_t *args)} */
@@ -216,8 +256,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_get_primitive_desc {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_get_primitive_desc",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_get_primitive_desc", dnnl_primitive_get_primitive_desc$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_get_primitive_desc}. */
+    public static FunctionDescriptor dnnl_primitive_get_primitive_desc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_get_primitive_desc(const_dnnl_primitive_t primitive, const_dnnl_primitive_desc_t *primitive_desc)} */
@@ -233,8 +277,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_get_cache_blob {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_get_cache_blob",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_get_cache_blob", dnnl_primitive_get_cache_blob$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_get_cache_blob}. */
+    public static FunctionDescriptor dnnl_primitive_get_cache_blob$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_get_cache_blob(const_dnnl_primitive_t primitive, size_t *size, uint8_t *cache_blob)} */
@@ -250,8 +298,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_destroy", dnnl_primitive_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_destroy}. */
+    public static FunctionDescriptor dnnl_primitive_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_destroy(dnnl_primitive_t primitive)} */
@@ -267,8 +319,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_create {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_create", dnnl_primitive_attr_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_create}. */
+    public static FunctionDescriptor dnnl_primitive_attr_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_create(dnnl_primitive_attr_t *attr)} */
@@ -284,8 +340,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_clone {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_clone",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_clone", dnnl_primitive_attr_clone$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_clone}. */
+    public static FunctionDescriptor dnnl_primitive_attr_clone$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_clone(dnnl_primitive_attr_t *attr, const_dnnl_primitive_attr_t existing_attr)} */
@@ -301,8 +361,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_destroy", dnnl_primitive_attr_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_destroy}. */
+    public static FunctionDescriptor dnnl_primitive_attr_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_destroy(dnnl_primitive_attr_t attr)} */
@@ -318,8 +382,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_dropout {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_dropout",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_dropout", dnnl_primitive_attr_get_dropout$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_dropout}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_dropout$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_dropout(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc)} */
@@ -335,8 +403,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_dropout {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_dropout",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_dropout", dnnl_primitive_attr_set_dropout$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_dropout}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_dropout$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_dropout(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc)} */
@@ -352,8 +424,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_dropout_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_dropout_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_dropout_v2", dnnl_primitive_attr_get_dropout_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_dropout_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_dropout_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_dropout_v2(const_dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t *mask_desc, dnnl_data_type_t *seed_dt, int *use_offset, int *use_host_scalars)} */
@@ -369,8 +445,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_dropout_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_dropout_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_dropout_v2", dnnl_primitive_attr_set_dropout_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_dropout_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_dropout_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_dropout_v2(dnnl_primitive_attr_t attr, const_dnnl_memory_desc_t mask_desc, dnnl_data_type_t seed_dt, int use_offset, int use_host_scalars)} */
@@ -386,8 +466,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_fpmath_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_fpmath_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_fpmath_mode", dnnl_primitive_attr_get_fpmath_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_fpmath_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_fpmath_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_fpmath_mode(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode)} */
@@ -403,8 +487,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_fpmath_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_fpmath_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_fpmath_mode", dnnl_primitive_attr_set_fpmath_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_fpmath_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_fpmath_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_fpmath_mode(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode)} */
@@ -420,8 +508,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_fpmath_mode_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_fpmath_mode_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_fpmath_mode_v2", dnnl_primitive_attr_get_fpmath_mode_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_fpmath_mode_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_fpmath_mode_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_fpmath_mode_v2(const_dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t *mode, int *apply_to_int)} */
@@ -437,8 +529,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_fpmath_mode_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_fpmath_mode_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_fpmath_mode_v2", dnnl_primitive_attr_set_fpmath_mode_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_fpmath_mode_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_fpmath_mode_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_fpmath_mode_v2(dnnl_primitive_attr_t attr, dnnl_fpmath_mode_t mode, int apply_to_int)} */
@@ -454,8 +550,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_deterministic {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_deterministic",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_deterministic", dnnl_primitive_attr_get_deterministic$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_deterministic}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_deterministic$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_deterministic(const_dnnl_primitive_attr_t attr, int *value)} */
@@ -471,8 +571,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_deterministic {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_deterministic",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_deterministic", dnnl_primitive_attr_set_deterministic$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_deterministic}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_deterministic$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_deterministic(dnnl_primitive_attr_t attr, int value)} */
@@ -488,8 +592,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_accumulation_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_accumulation_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_accumulation_mode", dnnl_primitive_attr_get_accumulation_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_accumulation_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_accumulation_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_accumulation_mode(const_dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t *mode)} */
@@ -505,8 +613,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_accumulation_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_accumulation_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_accumulation_mode", dnnl_primitive_attr_set_accumulation_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_accumulation_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_accumulation_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_accumulation_mode(dnnl_primitive_attr_t attr, dnnl_accumulation_mode_t mode)} */
@@ -522,8 +634,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_scratchpad_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_scratchpad_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_scratchpad_mode", dnnl_primitive_attr_get_scratchpad_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_scratchpad_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_scratchpad_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_scratchpad_mode(const_dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t *mode)} */
@@ -539,8 +655,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_scratchpad_mode {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scratchpad_mode",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scratchpad_mode", dnnl_primitive_attr_set_scratchpad_mode$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_scratchpad_mode}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_scratchpad_mode$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_scratchpad_mode(dnnl_primitive_attr_t attr, dnnl_scratchpad_mode_t mode)} */
@@ -556,8 +676,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_scales_mask {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_mask",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_mask", dnnl_primitive_attr_set_scales_mask$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_scales_mask}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_scales_mask$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_scales_mask(dnnl_primitive_attr_t attr, int arg, int mask)} */
@@ -573,8 +697,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_scales {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales", dnnl_primitive_attr_set_scales$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_scales}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_scales$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_scales(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type)} */
@@ -590,8 +718,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_scales_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_v2", dnnl_primitive_attr_set_scales_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_scales_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_scales_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_scales_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type, int is_on_host)} */
@@ -607,8 +739,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_scales_v3 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_v3",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_scales_v3", dnnl_primitive_attr_set_scales_v3$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_scales_v3}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_scales_v3$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_scales_v3(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type, int is_on_host, dnnl_quantization_mode_t qmode)} */
@@ -624,8 +760,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_zero_points_mask {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points_mask",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points_mask", dnnl_primitive_attr_set_zero_points_mask$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_zero_points_mask}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points_mask$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_zero_points_mask(dnnl_primitive_attr_t attr, int arg, int mask)} */
@@ -641,8 +781,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_zero_points {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points", dnnl_primitive_attr_set_zero_points$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_zero_points}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_zero_points(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type)} */
@@ -658,8 +802,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_precomputed_reductions {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_precomputed_reductions",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_precomputed_reductions", dnnl_primitive_attr_set_precomputed_reductions$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_precomputed_reductions}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_precomputed_reductions$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_precomputed_reductions(dnnl_primitive_attr_t attr, int arg, int mask, int group_ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type)} */
@@ -675,8 +823,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_zero_points_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_zero_points_v2", dnnl_primitive_attr_set_zero_points_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_zero_points_v2}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_zero_points_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_zero_points_v2(dnnl_primitive_attr_t attr, int arg, int mask, int ndims, const dnnl_dim_t *group_dims, dnnl_data_type_t data_type, int is_on_host)} */
@@ -692,8 +844,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_rounding {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rounding",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rounding", dnnl_primitive_attr_set_rounding$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_rounding}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_rounding$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t mode)} */
@@ -709,8 +865,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_rounding {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rounding",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rounding", dnnl_primitive_attr_get_rounding$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_rounding}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_rounding$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_rounding(dnnl_primitive_attr_t attr, int arg, dnnl_rounding_mode_t *mode)} */
@@ -726,8 +886,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_post_ops {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_post_ops",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_post_ops", dnnl_primitive_attr_get_post_ops$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_post_ops}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_post_ops$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_post_ops(const_dnnl_primitive_attr_t attr, const_dnnl_post_ops_t *post_ops)} */
@@ -743,8 +907,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_post_ops {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_post_ops",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_post_ops", dnnl_primitive_attr_set_post_ops$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_post_ops}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_post_ops$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_post_ops(dnnl_primitive_attr_t attr, const_dnnl_post_ops_t post_ops)} */
@@ -760,8 +928,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_create {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_create", dnnl_post_ops_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_create}. */
+    public static FunctionDescriptor dnnl_post_ops_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_create(dnnl_post_ops_t *post_ops)} */
@@ -777,8 +949,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_clone {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_clone",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_clone", dnnl_post_ops_clone$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_clone}. */
+    public static FunctionDescriptor dnnl_post_ops_clone$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_clone(dnnl_post_ops_t *post_ops, const_dnnl_post_ops_t existing_post_ops)} */
@@ -794,8 +970,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_destroy", dnnl_post_ops_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_destroy}. */
+    public static FunctionDescriptor dnnl_post_ops_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_destroy(dnnl_post_ops_t post_ops)} */
@@ -811,8 +991,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_len {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_len",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_len", dnnl_post_ops_len$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_len}. */
+    public static FunctionDescriptor dnnl_post_ops_len$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code int dnnl_post_ops_len(const_dnnl_post_ops_t post_ops)} */
@@ -828,8 +1012,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_kind {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_kind",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_kind", dnnl_post_ops_get_kind$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_kind}. */
+    public static FunctionDescriptor dnnl_post_ops_get_kind$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_primitive_kind_t dnnl_post_ops_get_kind(const_dnnl_post_ops_t post_ops, int index)} */
@@ -845,8 +1033,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_sum {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_sum",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_sum", dnnl_post_ops_append_sum$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_sum}. */
+    public static FunctionDescriptor dnnl_post_ops_append_sum$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_sum(dnnl_post_ops_t post_ops, float scale, int32_t zero_point, dnnl_data_type_t data_type)} */
@@ -862,8 +1054,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_sum {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_sum",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_sum", dnnl_post_ops_get_params_sum$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_sum}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_sum$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_sum(const_dnnl_post_ops_t post_ops, int index, float *scale, int32_t *zero_point, dnnl_data_type_t *data_type)} */
@@ -879,8 +1075,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_eltwise {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_eltwise",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_eltwise", dnnl_post_ops_append_eltwise$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_eltwise}. */
+    public static FunctionDescriptor dnnl_post_ops_append_eltwise$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_eltwise(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, float alpha, float beta)} */
@@ -896,8 +1096,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_eltwise {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_eltwise",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_eltwise", dnnl_post_ops_get_params_eltwise$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_eltwise}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_eltwise$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_eltwise(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, float *alpha, float *beta)} */
@@ -913,8 +1117,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_dw {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_dw",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_dw", dnnl_post_ops_append_dw$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_dw}. */
+    public static FunctionDescriptor dnnl_post_ops_append_dw$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_dw(dnnl_post_ops_t post_ops, dnnl_data_type_t weights_data_type, dnnl_data_type_t bias_data_type, dnnl_data_type_t dst_data_type, dnnl_dim_t kernel_size, dnnl_dim_t stride_size, dnnl_dim_t padding_l_size)} */
@@ -930,8 +1138,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_dw {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_dw",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_dw", dnnl_post_ops_get_params_dw$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_dw}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_dw$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_dw(const_dnnl_post_ops_t post_ops, int index, dnnl_data_type_t *weights_data_type, dnnl_data_type_t *bias_data_type, dnnl_data_type_t *dst_data_type, dnnl_dim_t *kernel_size, dnnl_dim_t *stride_size, dnnl_dim_t *padding_l_size)} */
@@ -947,8 +1159,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_binary {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_binary",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_binary", dnnl_post_ops_append_binary$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_binary}. */
+    public static FunctionDescriptor dnnl_post_ops_append_binary$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_binary(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc)} */
@@ -964,8 +1180,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_binary_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_binary_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_binary_v2", dnnl_post_ops_append_binary_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_binary_v2}. */
+    public static FunctionDescriptor dnnl_post_ops_append_binary_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_binary_v2(dnnl_post_ops_t post_ops, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc)} */
@@ -981,8 +1201,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_binary {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_binary",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_binary", dnnl_post_ops_get_params_binary$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_binary}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_binary$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_binary(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc)} */
@@ -998,8 +1222,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_binary_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_binary_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_binary_v2", dnnl_post_ops_get_params_binary_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_binary_v2}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_binary_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_binary_v2(const_dnnl_post_ops_t post_ops, int index, dnnl_alg_kind_t *alg_kind, const_dnnl_memory_desc_t *src1_desc, const_dnnl_memory_desc_t *src2_desc)} */
@@ -1015,8 +1243,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_append_prelu {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_prelu",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_append_prelu", dnnl_post_ops_append_prelu$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_append_prelu}. */
+    public static FunctionDescriptor dnnl_post_ops_append_prelu$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_append_prelu(dnnl_post_ops_t post_ops, int mask)} */
@@ -1032,8 +1264,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_post_ops_get_params_prelu {
-        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_prelu",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_post_ops_get_params_prelu", dnnl_post_ops_get_params_prelu$descriptor());
+    }
+
+    /** The signature of {@code dnnl_post_ops_get_params_prelu}. */
+    public static FunctionDescriptor dnnl_post_ops_get_params_prelu$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_post_ops_get_params_prelu(const_dnnl_post_ops_t post_ops, int index, int *mask)} */
@@ -1049,8 +1285,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_destroy", dnnl_memory_desc_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_destroy}. */
+    public static FunctionDescriptor dnnl_memory_desc_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_destroy(dnnl_memory_desc_t memory_desc)} */
@@ -1066,8 +1306,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_clone {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_clone",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_clone", dnnl_memory_desc_clone$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_clone}. */
+    public static FunctionDescriptor dnnl_memory_desc_clone$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_clone(dnnl_memory_desc_t *memory_desc, const_dnnl_memory_desc_t existing_memory_desc)} */
@@ -1083,8 +1327,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_get_blob {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_blob",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_blob", dnnl_memory_desc_get_blob$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_get_blob}. */
+    public static FunctionDescriptor dnnl_memory_desc_get_blob$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_get_blob(uint8_t *blob, size_t *size, const_dnnl_memory_desc_t memory_desc)} */
@@ -1100,8 +1348,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_blob {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_blob",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_blob", dnnl_memory_desc_create_with_blob$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_blob}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_blob$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_blob(dnnl_memory_desc_t *memory_desc, const uint8_t *blob)} */
@@ -1117,8 +1369,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_strides {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_strides",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_strides", dnnl_memory_desc_create_with_strides$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_strides}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_strides$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_strides(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dim_t *dims, dnnl_data_type_t data_type, const dnnl_dim_t *strides)} */
@@ -1134,8 +1390,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_tag {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_tag",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_tag", dnnl_memory_desc_create_with_tag$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_tag}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_tag$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_tag(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dim_t *dims, dnnl_data_type_t data_type, dnnl_format_tag_t tag)} */
@@ -1151,8 +1411,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_csr_encoding {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_csr_encoding",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_csr_encoding", dnnl_memory_desc_create_with_csr_encoding$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_csr_encoding}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_csr_encoding$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_csr_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dim_t *dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt, dnnl_data_type_t pointers_dt)} */
@@ -1168,8 +1432,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_coo_encoding {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_coo_encoding",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_coo_encoding", dnnl_memory_desc_create_with_coo_encoding$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_coo_encoding}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_coo_encoding$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_coo_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dim_t *dims, dnnl_data_type_t data_type, dnnl_dim_t nnz, dnnl_data_type_t indices_dt)} */
@@ -1185,8 +1453,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_with_packed_encoding {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_packed_encoding",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_with_packed_encoding", dnnl_memory_desc_create_with_packed_encoding$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_with_packed_encoding}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_with_packed_encoding$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_with_packed_encoding(dnnl_memory_desc_t *memory_desc, int ndims, const dnnl_dim_t *dims, dnnl_data_type_t data_type, dnnl_dim_t nnz)} */
@@ -1202,8 +1474,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_host_scalar {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_host_scalar",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_host_scalar", dnnl_memory_desc_create_host_scalar$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_host_scalar}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_host_scalar$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_host_scalar(dnnl_memory_desc_t *memory_desc, dnnl_data_type_t data_type)} */
@@ -1219,8 +1495,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_create_submemory {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_submemory",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_create_submemory", dnnl_memory_desc_create_submemory$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_create_submemory}. */
+    public static FunctionDescriptor dnnl_memory_desc_create_submemory$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_create_submemory(dnnl_memory_desc_t *memory_desc, const_dnnl_memory_desc_t parent_memory_desc, const dnnl_dim_t *dims, const dnnl_dim_t *offsets)} */
@@ -1236,8 +1516,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_reshape {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_reshape",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_reshape", dnnl_memory_desc_reshape$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_reshape}. */
+    public static FunctionDescriptor dnnl_memory_desc_reshape$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_reshape(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, int ndims, const dnnl_dim_t *dims)} */
@@ -1253,8 +1537,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_permute_axes {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_permute_axes",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_permute_axes", dnnl_memory_desc_permute_axes$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_permute_axes}. */
+    public static FunctionDescriptor dnnl_memory_desc_permute_axes$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_permute_axes(dnnl_memory_desc_t *out_memory_desc, const_dnnl_memory_desc_t in_memory_desc, const int *permutation)} */
@@ -1270,8 +1558,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_query {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_query",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_query", dnnl_memory_desc_query$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_query}. */
+    public static FunctionDescriptor dnnl_memory_desc_query$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_query(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, void *result)} */
@@ -1287,8 +1579,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_query_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_query_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_query_v2", dnnl_memory_desc_query_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_query_v2}. */
+    public static FunctionDescriptor dnnl_memory_desc_query_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_desc_query_v2(const_dnnl_memory_desc_t memory_desc, dnnl_query_t what, int index, void *result)} */
@@ -1304,8 +1600,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_equal {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_equal",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_equal", dnnl_memory_desc_equal$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_equal}. */
+    public static FunctionDescriptor dnnl_memory_desc_equal$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code int dnnl_memory_desc_equal(const_dnnl_memory_desc_t lhs, const_dnnl_memory_desc_t rhs)} */
@@ -1321,8 +1621,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_get_size {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_size",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_size", dnnl_memory_desc_get_size$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_get_size}. */
+    public static FunctionDescriptor dnnl_memory_desc_get_size$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code size_t dnnl_memory_desc_get_size(const_dnnl_memory_desc_t memory_desc)} */
@@ -1338,8 +1642,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_desc_get_size_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_size_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_desc_get_size_v2", dnnl_memory_desc_get_size_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_desc_get_size_v2}. */
+    public static FunctionDescriptor dnnl_memory_desc_get_size_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code size_t dnnl_memory_desc_get_size_v2(const_dnnl_memory_desc_t memory_desc, int index)} */
@@ -1355,8 +1663,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_data_type_size {
-        static final MethodHandle HANDLE = downcall("dnnl_data_type_size",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_data_type_size", dnnl_data_type_size$descriptor());
+    }
+
+    /** The signature of {@code dnnl_data_type_size}. */
+    public static FunctionDescriptor dnnl_data_type_size$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     }
 
     /** {@code size_t dnnl_data_type_size(dnnl_data_type_t data_type)} */
@@ -1372,8 +1684,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_create {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_create", dnnl_memory_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_create}. */
+    public static FunctionDescriptor dnnl_memory_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_create(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, void *handle)} */
@@ -1389,8 +1705,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_create_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_create_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_create_v2", dnnl_memory_create_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_create_v2}. */
+    public static FunctionDescriptor dnnl_memory_create_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_create_v2(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, dnnl_engine_t engine, int nhandles, void **handles)} */
@@ -1406,8 +1726,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_create_host_scalar {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_create_host_scalar",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_create_host_scalar", dnnl_memory_create_host_scalar$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_create_host_scalar}. */
+    public static FunctionDescriptor dnnl_memory_create_host_scalar$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_create_host_scalar(dnnl_memory_t *memory, const_dnnl_memory_desc_t memory_desc, void *scalar_ptr)} */
@@ -1423,8 +1747,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_get_memory_desc {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_get_memory_desc",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_get_memory_desc", dnnl_memory_get_memory_desc$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_get_memory_desc}. */
+    public static FunctionDescriptor dnnl_memory_get_memory_desc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_get_memory_desc(const_dnnl_memory_t memory, const_dnnl_memory_desc_t *memory_desc)} */
@@ -1440,8 +1768,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_get_engine {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_get_engine",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_get_engine", dnnl_memory_get_engine$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_get_engine}. */
+    public static FunctionDescriptor dnnl_memory_get_engine$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_get_engine(const_dnnl_memory_t memory, dnnl_engine_t *engine)} */
@@ -1457,8 +1789,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_map_data {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_map_data",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_map_data", dnnl_memory_map_data$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_map_data}. */
+    public static FunctionDescriptor dnnl_memory_map_data$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_map_data(const_dnnl_memory_t memory, void **mapped_ptr)} */
@@ -1474,8 +1810,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_map_data_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_map_data_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_map_data_v2", dnnl_memory_map_data_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_map_data_v2}. */
+    public static FunctionDescriptor dnnl_memory_map_data_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_map_data_v2(const_dnnl_memory_t memory, void **mapped_ptr, int index)} */
@@ -1491,8 +1831,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_unmap_data {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_unmap_data",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_unmap_data", dnnl_memory_unmap_data$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_unmap_data}. */
+    public static FunctionDescriptor dnnl_memory_unmap_data$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_unmap_data(const_dnnl_memory_t memory, void *mapped_ptr)} */
@@ -1508,8 +1852,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_unmap_data_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_unmap_data_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_unmap_data_v2", dnnl_memory_unmap_data_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_unmap_data_v2}. */
+    public static FunctionDescriptor dnnl_memory_unmap_data_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_unmap_data_v2(const_dnnl_memory_t memory, void *mapped_ptr, int index)} */
@@ -1525,8 +1873,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_get_data_handle {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_get_data_handle",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_get_data_handle", dnnl_memory_get_data_handle$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_get_data_handle}. */
+    public static FunctionDescriptor dnnl_memory_get_data_handle$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_get_data_handle(const_dnnl_memory_t memory, void **handle)} */
@@ -1542,8 +1894,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_set_data_handle {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_set_data_handle",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_set_data_handle", dnnl_memory_set_data_handle$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_set_data_handle}. */
+    public static FunctionDescriptor dnnl_memory_set_data_handle$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_set_data_handle(dnnl_memory_t memory, void *handle)} */
@@ -1559,8 +1915,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_get_data_handle_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_get_data_handle_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_get_data_handle_v2", dnnl_memory_get_data_handle_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_get_data_handle_v2}. */
+    public static FunctionDescriptor dnnl_memory_get_data_handle_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_get_data_handle_v2(const_dnnl_memory_t memory, void **handle, int index)} */
@@ -1576,8 +1936,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_set_data_handle_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_set_data_handle_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_set_data_handle_v2", dnnl_memory_set_data_handle_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_set_data_handle_v2}. */
+    public static FunctionDescriptor dnnl_memory_set_data_handle_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_memory_set_data_handle_v2(dnnl_memory_t memory, void *handle, int index)} */
@@ -1593,8 +1957,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_get_host_scalar_value {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_get_host_scalar_value",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_get_host_scalar_value", dnnl_memory_get_host_scalar_value$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_get_host_scalar_value}. */
+    public static FunctionDescriptor dnnl_memory_get_host_scalar_value$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_get_host_scalar_value(const_dnnl_memory_t memory, void *value)} */
@@ -1610,8 +1978,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_set_host_scalar_value {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_set_host_scalar_value",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_set_host_scalar_value", dnnl_memory_set_host_scalar_value$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_set_host_scalar_value}. */
+    public static FunctionDescriptor dnnl_memory_set_host_scalar_value$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_set_host_scalar_value(dnnl_memory_t memory, const void *value)} */
@@ -1627,8 +1999,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_memory_destroy {
-        static final MethodHandle HANDLE = downcall("dnnl_memory_destroy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_memory_destroy", dnnl_memory_destroy$descriptor());
+    }
+
+    /** The signature of {@code dnnl_memory_destroy}. */
+    public static FunctionDescriptor dnnl_memory_destroy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_memory_destroy(dnnl_memory_t memory)} */
@@ -1644,8 +2020,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_reorder_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_reorder_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_reorder_primitive_desc_create", dnnl_reorder_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_reorder_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_reorder_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_reorder_primitive_desc_create(dnnl_primitive_desc_t *reorder_primitive_desc, const_dnnl_memory_desc_t src_desc, dnnl_engine_t src_engine, const_dnnl_memory_desc_t dst_desc, dnnl_engine_t dst_engine, const_dnnl_primitive_attr_t attr)} */
@@ -1661,8 +2041,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_concat_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_concat_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_concat_primitive_desc_create", dnnl_concat_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_concat_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_concat_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_concat_primitive_desc_create(dnnl_primitive_desc_t *concat_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, int concat_dimension, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)} */
@@ -1678,8 +2062,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_sum_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_sum_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_sum_primitive_desc_create", dnnl_sum_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_sum_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_sum_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_sum_primitive_desc_create(dnnl_primitive_desc_t *sum_primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t dst_desc, int n, const float *scales, const const_dnnl_memory_desc_t *src_descs, const_dnnl_primitive_attr_t attr)} */
@@ -1695,8 +2083,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_binary_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_binary_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_binary_primitive_desc_create", dnnl_binary_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_binary_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_binary_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_binary_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -1712,8 +2104,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_binary_primitive_desc_create_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_binary_primitive_desc_create_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_binary_primitive_desc_create_v2", dnnl_binary_primitive_desc_create_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_binary_primitive_desc_create_v2}. */
+    public static FunctionDescriptor dnnl_binary_primitive_desc_create_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_binary_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src0_desc, const_dnnl_memory_desc_t src1_desc, const_dnnl_memory_desc_t src2_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -1729,8 +2125,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_convolution_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_convolution_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_convolution_forward_primitive_desc_create", dnnl_convolution_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_convolution_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_convolution_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_convolution_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_attr_t attr)} */
@@ -1746,8 +2146,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_convolution_backward_data_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_convolution_backward_data_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_convolution_backward_data_primitive_desc_create", dnnl_convolution_backward_data_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_convolution_backward_data_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_convolution_backward_data_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_convolution_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1763,8 +2167,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_convolution_backward_weights_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_convolution_backward_weights_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_convolution_backward_weights_primitive_desc_create", dnnl_convolution_backward_weights_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_convolution_backward_weights_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_convolution_backward_weights_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_convolution_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1780,8 +2188,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_deconvolution_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_forward_primitive_desc_create", dnnl_deconvolution_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_deconvolution_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_deconvolution_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_deconvolution_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_attr_t attr)} */
@@ -1797,8 +2209,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_deconvolution_backward_data_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_backward_data_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_backward_data_primitive_desc_create", dnnl_deconvolution_backward_data_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_deconvolution_backward_data_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_deconvolution_backward_data_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_deconvolution_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1814,8 +2230,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_deconvolution_backward_weights_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_backward_weights_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_deconvolution_backward_weights_primitive_desc_create", dnnl_deconvolution_backward_weights_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_deconvolution_backward_weights_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_deconvolution_backward_weights_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_deconvolution_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *dilates, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1831,8 +2251,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_shuffle_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_shuffle_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_shuffle_forward_primitive_desc_create", dnnl_shuffle_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_shuffle_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_shuffle_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_shuffle_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_attr_t attr)} */
@@ -1848,8 +2272,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_shuffle_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_shuffle_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_shuffle_backward_primitive_desc_create", dnnl_shuffle_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_shuffle_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_shuffle_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_shuffle_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, int axis, dnnl_dim_t group_size, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1865,8 +2293,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_eltwise_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_eltwise_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_eltwise_forward_primitive_desc_create", dnnl_eltwise_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_eltwise_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_eltwise_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_eltwise_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, float alpha, float beta, const_dnnl_primitive_attr_t attr)} */
@@ -1882,8 +2314,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_eltwise_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_eltwise_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_eltwise_backward_primitive_desc_create", dnnl_eltwise_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_eltwise_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_eltwise_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_eltwise_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t data_desc, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1899,8 +2335,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_softmax_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_softmax_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_softmax_forward_primitive_desc_create", dnnl_softmax_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_softmax_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_softmax_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_softmax_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, int softmax_axis, const_dnnl_primitive_attr_t attr)} */
@@ -1916,8 +2356,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_softmax_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_softmax_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_softmax_backward_primitive_desc_create", dnnl_softmax_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_softmax_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_softmax_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_softmax_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t dst_desc, int softmax_axis, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1933,8 +2377,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_pooling_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_pooling_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_pooling_forward_primitive_desc_create", dnnl_pooling_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_pooling_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_pooling_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_pooling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *kernel, const dnnl_dim_t *dilation, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_attr_t attr)} */
@@ -1950,8 +2398,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_pooling_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_pooling_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_pooling_backward_primitive_desc_create", dnnl_pooling_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_pooling_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_pooling_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_pooling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const dnnl_dim_t *strides, const dnnl_dim_t *kernel, const dnnl_dim_t *dilation, const dnnl_dim_t *padding_l, const dnnl_dim_t *padding_r, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -1967,8 +2419,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_prelu_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_prelu_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_prelu_forward_primitive_desc_create", dnnl_prelu_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_prelu_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_prelu_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_prelu_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -1984,8 +2440,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_prelu_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_prelu_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_prelu_backward_primitive_desc_create", dnnl_prelu_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_prelu_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_prelu_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_prelu_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2001,8 +2461,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lrn_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lrn_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lrn_forward_primitive_desc_create", dnnl_lrn_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lrn_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lrn_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lrn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_attr_t attr)} */
@@ -2018,8 +2482,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lrn_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lrn_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lrn_backward_primitive_desc_create", dnnl_lrn_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lrn_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lrn_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lrn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t local_size, float alpha, float beta, float k, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2035,8 +2503,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_batch_normalization_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_batch_normalization_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_batch_normalization_forward_primitive_desc_create", dnnl_batch_normalization_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_batch_normalization_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_batch_normalization_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_batch_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2052,8 +2524,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_batch_normalization_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_batch_normalization_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_batch_normalization_backward_primitive_desc_create", dnnl_batch_normalization_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_batch_normalization_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_batch_normalization_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_batch_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2069,8 +2545,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_group_normalization_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_group_normalization_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_group_normalization_forward_primitive_desc_create", dnnl_group_normalization_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_group_normalization_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_group_normalization_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_group_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2086,8 +2566,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_group_normalization_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_group_normalization_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_group_normalization_backward_primitive_desc_create", dnnl_group_normalization_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_group_normalization_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_group_normalization_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_group_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, dnnl_dim_t groups, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2103,8 +2587,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_layer_normalization_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_forward_primitive_desc_create", dnnl_layer_normalization_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_layer_normalization_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_layer_normalization_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2120,8 +2608,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_layer_normalization_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_backward_primitive_desc_create", dnnl_layer_normalization_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_layer_normalization_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_layer_normalization_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2137,8 +2629,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_layer_normalization_forward_primitive_desc_create_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_forward_primitive_desc_create_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_forward_primitive_desc_create_v2", dnnl_layer_normalization_forward_primitive_desc_create_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_layer_normalization_forward_primitive_desc_create_v2}. */
+    public static FunctionDescriptor dnnl_layer_normalization_forward_primitive_desc_create_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_layer_normalization_forward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2154,8 +2650,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_layer_normalization_backward_primitive_desc_create_v2 {
-        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_backward_primitive_desc_create_v2",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_layer_normalization_backward_primitive_desc_create_v2", dnnl_layer_normalization_backward_primitive_desc_create_v2$descriptor());
+    }
+
+    /** The signature of {@code dnnl_layer_normalization_backward_primitive_desc_create_v2}. */
+    public static FunctionDescriptor dnnl_layer_normalization_backward_primitive_desc_create_v2$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_layer_normalization_backward_primitive_desc_create_v2(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t stat_desc, dnnl_data_type_t diff_scale_shift_data_type, dnnl_data_type_t scale_shift_data_type, float epsilon, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2171,8 +2671,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_inner_product_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_inner_product_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_inner_product_forward_primitive_desc_create", dnnl_inner_product_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_inner_product_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_inner_product_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_inner_product_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -2188,8 +2692,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_inner_product_backward_data_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_inner_product_backward_data_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_inner_product_backward_data_primitive_desc_create", dnnl_inner_product_backward_data_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_inner_product_backward_data_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_inner_product_backward_data_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_inner_product_backward_data_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2205,8 +2713,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_inner_product_backward_weights_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_inner_product_backward_weights_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_inner_product_backward_weights_primitive_desc_create", dnnl_inner_product_backward_weights_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_inner_product_backward_weights_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_inner_product_backward_weights_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_inner_product_backward_weights_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t diff_weights_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2222,8 +2734,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_rnn_data_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_data_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_data_qparams", dnnl_primitive_attr_set_rnn_data_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_rnn_data_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_data_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_rnn_data_qparams(dnnl_primitive_attr_t attr, const float scale, const float shift)} */
@@ -2239,8 +2755,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_rnn_data_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_data_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_data_qparams", dnnl_primitive_attr_get_rnn_data_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_rnn_data_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_data_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_rnn_data_qparams(const_dnnl_primitive_attr_t attr, float *scale, float *shift)} */
@@ -2256,8 +2776,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_rnn_weights_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_weights_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_weights_qparams", dnnl_primitive_attr_set_rnn_weights_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_rnn_weights_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_weights_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_rnn_weights_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)} */
@@ -2273,8 +2797,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_rnn_weights_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_weights_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_weights_qparams", dnnl_primitive_attr_get_rnn_weights_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_rnn_weights_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_weights_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_rnn_weights_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)} */
@@ -2290,8 +2818,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_set_rnn_weights_projection_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_weights_projection_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_set_rnn_weights_projection_qparams", dnnl_primitive_attr_set_rnn_weights_projection_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_set_rnn_weights_projection_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_set_rnn_weights_projection_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_set_rnn_weights_projection_qparams(dnnl_primitive_attr_t attr, dnnl_dim_t count, int mask, const float *scales)} */
@@ -2307,8 +2839,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_primitive_attr_get_rnn_weights_projection_qparams {
-        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_weights_projection_qparams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_primitive_attr_get_rnn_weights_projection_qparams", dnnl_primitive_attr_get_rnn_weights_projection_qparams$descriptor());
+    }
+
+    /** The signature of {@code dnnl_primitive_attr_get_rnn_weights_projection_qparams}. */
+    public static FunctionDescriptor dnnl_primitive_attr_get_rnn_weights_projection_qparams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_primitive_attr_get_rnn_weights_projection_qparams(const_dnnl_primitive_attr_t attr, dnnl_dim_t *count, int *mask, const float **scales)} */
@@ -2324,8 +2860,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_vanilla_rnn_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_vanilla_rnn_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_vanilla_rnn_forward_primitive_desc_create", dnnl_vanilla_rnn_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_vanilla_rnn_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_vanilla_rnn_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_vanilla_rnn_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_attr_t attr)} */
@@ -2341,8 +2881,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_vanilla_rnn_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_vanilla_rnn_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_vanilla_rnn_backward_primitive_desc_create", dnnl_vanilla_rnn_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_vanilla_rnn_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_vanilla_rnn_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_vanilla_rnn_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, const dnnl_alg_kind_t activation, const dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, float alpha, float beta, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2358,8 +2902,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lstm_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lstm_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lstm_forward_primitive_desc_create", dnnl_lstm_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lstm_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lstm_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lstm_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2375,8 +2923,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lstm_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lstm_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lstm_backward_primitive_desc_create", dnnl_lstm_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lstm_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lstm_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lstm_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t src_iter_c_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t weights_peephole_desc, const_dnnl_memory_desc_t weights_projection_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t dst_iter_c_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_src_iter_c_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_weights_peephole_desc, const_dnnl_memory_desc_t diff_weights_projection_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, const_dnnl_memory_desc_t diff_dst_iter_c_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2392,8 +2944,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_gru_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_gru_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_gru_forward_primitive_desc_create", dnnl_gru_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_gru_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_gru_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2409,8 +2965,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_gru_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_gru_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_gru_backward_primitive_desc_create", dnnl_gru_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_gru_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_gru_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2426,8 +2986,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lbr_gru_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lbr_gru_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lbr_gru_forward_primitive_desc_create", dnnl_lbr_gru_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lbr_gru_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lbr_gru_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lbr_gru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2443,8 +3007,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lbr_gru_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lbr_gru_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lbr_gru_backward_primitive_desc_create", dnnl_lbr_gru_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lbr_gru_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lbr_gru_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lbr_gru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2460,8 +3028,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_augru_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_augru_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_augru_forward_primitive_desc_create", dnnl_augru_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_augru_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_augru_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2477,8 +3049,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_augru_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_augru_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_augru_backward_primitive_desc_create", dnnl_augru_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_augru_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_augru_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2494,8 +3070,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lbr_augru_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lbr_augru_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lbr_augru_forward_primitive_desc_create", dnnl_lbr_augru_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lbr_augru_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lbr_augru_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lbr_augru_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, unsigned int flags, const_dnnl_primitive_attr_t attr)} */
@@ -2511,8 +3091,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_lbr_augru_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_lbr_augru_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_lbr_augru_backward_primitive_desc_create", dnnl_lbr_augru_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_lbr_augru_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_lbr_augru_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_lbr_augru_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_rnn_direction_t direction, const_dnnl_memory_desc_t src_layer_desc, const_dnnl_memory_desc_t src_iter_desc, const_dnnl_memory_desc_t attention_desc, const_dnnl_memory_desc_t weights_layer_desc, const_dnnl_memory_desc_t weights_iter_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_layer_desc, const_dnnl_memory_desc_t dst_iter_desc, const_dnnl_memory_desc_t diff_src_layer_desc, const_dnnl_memory_desc_t diff_src_iter_desc, const_dnnl_memory_desc_t diff_attention_desc, const_dnnl_memory_desc_t diff_weights_layer_desc, const_dnnl_memory_desc_t diff_weights_iter_desc, const_dnnl_memory_desc_t diff_bias_desc, const_dnnl_memory_desc_t diff_dst_layer_desc, const_dnnl_memory_desc_t diff_dst_iter_desc, unsigned int flags, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2528,8 +3112,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_matmul_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_matmul_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_matmul_primitive_desc_create", dnnl_matmul_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_matmul_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_matmul_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_matmul_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t weights_desc, const_dnnl_memory_desc_t bias_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -2545,8 +3133,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_resampling_forward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_resampling_forward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_resampling_forward_primitive_desc_create", dnnl_resampling_forward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_resampling_forward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_resampling_forward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_resampling_forward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_prop_kind_t prop_kind, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, const_dnnl_primitive_attr_t attr)} */
@@ -2562,8 +3154,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_resampling_backward_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_resampling_backward_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_resampling_backward_primitive_desc_create", dnnl_resampling_backward_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_resampling_backward_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_resampling_backward_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_resampling_backward_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const float *factors, const_dnnl_memory_desc_t diff_src_desc, const_dnnl_memory_desc_t diff_dst_desc, const_dnnl_primitive_desc_t hint_fwd_pd, const_dnnl_primitive_attr_t attr)} */
@@ -2579,8 +3175,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_reduction_primitive_desc_create {
-        static final MethodHandle HANDLE = downcall("dnnl_reduction_primitive_desc_create",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_reduction_primitive_desc_create", dnnl_reduction_primitive_desc_create$descriptor());
+    }
+
+    /** The signature of {@code dnnl_reduction_primitive_desc_create}. */
+    public static FunctionDescriptor dnnl_reduction_primitive_desc_create$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_FLOAT, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_reduction_primitive_desc_create(dnnl_primitive_desc_t *primitive_desc, dnnl_engine_t engine, dnnl_alg_kind_t alg_kind, const_dnnl_memory_desc_t src_desc, const_dnnl_memory_desc_t dst_desc, float p, float eps, const_dnnl_primitive_attr_t attr)} */
@@ -2596,8 +3196,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_get_primitive_cache_capacity {
-        static final MethodHandle HANDLE = downcall("dnnl_get_primitive_cache_capacity",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_get_primitive_cache_capacity", dnnl_get_primitive_cache_capacity$descriptor());
+    }
+
+    /** The signature of {@code dnnl_get_primitive_cache_capacity}. */
+    public static FunctionDescriptor dnnl_get_primitive_cache_capacity$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_get_primitive_cache_capacity(int *capacity)} */
@@ -2613,8 +3217,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_primitive_cache_capacity {
-        static final MethodHandle HANDLE = downcall("dnnl_set_primitive_cache_capacity",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_primitive_cache_capacity", dnnl_set_primitive_cache_capacity$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_primitive_cache_capacity}. */
+    public static FunctionDescriptor dnnl_set_primitive_cache_capacity$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_primitive_cache_capacity(int capacity)} */
@@ -2630,8 +3238,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_jit_dump {
-        static final MethodHandle HANDLE = downcall("dnnl_set_jit_dump",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_jit_dump", dnnl_set_jit_dump$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_jit_dump}. */
+    public static FunctionDescriptor dnnl_set_jit_dump$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_jit_dump(int enable)} */
@@ -2647,8 +3259,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_jit_profiling_flags {
-        static final MethodHandle HANDLE = downcall("dnnl_set_jit_profiling_flags",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_jit_profiling_flags", dnnl_set_jit_profiling_flags$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_jit_profiling_flags}. */
+    public static FunctionDescriptor dnnl_set_jit_profiling_flags$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_jit_profiling_flags(unsigned int flags)} */
@@ -2664,8 +3280,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_jit_profiling_jitdumpdir {
-        static final MethodHandle HANDLE = downcall("dnnl_set_jit_profiling_jitdumpdir",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_set_jit_profiling_jitdumpdir", dnnl_set_jit_profiling_jitdumpdir$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_jit_profiling_jitdumpdir}. */
+    public static FunctionDescriptor dnnl_set_jit_profiling_jitdumpdir$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_set_jit_profiling_jitdumpdir(const char *dir)} */
@@ -2681,8 +3301,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_max_cpu_isa {
-        static final MethodHandle HANDLE = downcall("dnnl_set_max_cpu_isa",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_max_cpu_isa", dnnl_set_max_cpu_isa$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_max_cpu_isa}. */
+    public static FunctionDescriptor dnnl_set_max_cpu_isa$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_max_cpu_isa(dnnl_cpu_isa_t isa)} */
@@ -2698,8 +3322,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_get_effective_cpu_isa {
-        static final MethodHandle HANDLE = downcall("dnnl_get_effective_cpu_isa",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_get_effective_cpu_isa", dnnl_get_effective_cpu_isa$descriptor());
+    }
+
+    /** The signature of {@code dnnl_get_effective_cpu_isa}. */
+    public static FunctionDescriptor dnnl_get_effective_cpu_isa$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_cpu_isa_t dnnl_get_effective_cpu_isa(void)} */
@@ -2715,8 +3343,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_set_cpu_isa_hints {
-        static final MethodHandle HANDLE = downcall("dnnl_set_cpu_isa_hints",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_set_cpu_isa_hints", dnnl_set_cpu_isa_hints$descriptor());
+    }
+
+    /** The signature of {@code dnnl_set_cpu_isa_hints}. */
+    public static FunctionDescriptor dnnl_set_cpu_isa_hints$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_status_t dnnl_set_cpu_isa_hints(dnnl_cpu_isa_hints_t isa_hints)} */
@@ -2732,8 +3364,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_get_cpu_isa_hints {
-        static final MethodHandle HANDLE = downcall("dnnl_get_cpu_isa_hints",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("dnnl_get_cpu_isa_hints", dnnl_get_cpu_isa_hints$descriptor());
+    }
+
+    /** The signature of {@code dnnl_get_cpu_isa_hints}. */
+    public static FunctionDescriptor dnnl_get_cpu_isa_hints$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code dnnl_cpu_isa_hints_t dnnl_get_cpu_isa_hints(void)} */
@@ -2749,8 +3385,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_sgemm {
-        static final MethodHandle HANDLE = downcall("dnnl_sgemm",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("dnnl_sgemm", dnnl_sgemm$descriptor());
+    }
+
+    /** The signature of {@code dnnl_sgemm}. */
+    public static FunctionDescriptor dnnl_sgemm$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
     }
 
     /** {@code dnnl_status_t dnnl_sgemm(char transa, char transb, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const float *A, dnnl_dim_t lda, const float *B, dnnl_dim_t ldb, float beta, float *C, dnnl_dim_t ldc)} */
@@ -2766,8 +3406,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_gemm_u8s8s32 {
-        static final MethodHandle HANDLE = downcall("dnnl_gemm_u8s8s32",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_gemm_u8s8s32", dnnl_gemm_u8s8s32$descriptor());
+    }
+
+    /** The signature of {@code dnnl_gemm_u8s8s32}. */
+    public static FunctionDescriptor dnnl_gemm_u8s8s32$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_gemm_u8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const uint8_t *A, dnnl_dim_t lda, uint8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)} */
@@ -2783,8 +3427,12 @@ public class dnnl_h extends dnnl_types_h {
     }
 
     private static final class dnnl_gemm_s8s8s32 {
-        static final MethodHandle HANDLE = downcall("dnnl_gemm_s8s8s32",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("dnnl_gemm_s8s8s32", dnnl_gemm_s8s8s32$descriptor());
+    }
+
+    /** The signature of {@code dnnl_gemm_s8s8s32}. */
+    public static FunctionDescriptor dnnl_gemm_s8s8s32$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_BYTE, ValueLayout.JAVA_FLOAT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code dnnl_status_t dnnl_gemm_s8s8s32(char transa, char transb, char offsetc, dnnl_dim_t M, dnnl_dim_t N, dnnl_dim_t K, float alpha, const int8_t *A, dnnl_dim_t lda, int8_t ao, const int8_t *B, dnnl_dim_t ldb, int8_t bo, float beta, int32_t *C, dnnl_dim_t ldc, const int32_t *co)} */

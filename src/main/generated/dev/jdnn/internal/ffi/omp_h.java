@@ -150,8 +150,12 @@ public class omp_h {
     }
 
     private static final class omp_set_num_threads {
-        static final MethodHandle HANDLE = downcall("omp_set_num_threads",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_num_threads", omp_set_num_threads$descriptor());
+    }
+
+    /** The signature of {@code omp_set_num_threads}. */
+    public static FunctionDescriptor omp_set_num_threads$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_num_threads(int)} */
@@ -167,8 +171,12 @@ public class omp_h {
     }
 
     private static final class omp_get_num_threads {
-        static final MethodHandle HANDLE = downcall("omp_get_num_threads",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_num_threads", omp_get_num_threads$descriptor());
+    }
+
+    /** The signature of {@code omp_get_num_threads}. */
+    public static FunctionDescriptor omp_get_num_threads$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_num_threads(void)} */
@@ -184,8 +192,12 @@ public class omp_h {
     }
 
     private static final class omp_get_max_threads {
-        static final MethodHandle HANDLE = downcall("omp_get_max_threads",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_max_threads", omp_get_max_threads$descriptor());
+    }
+
+    /** The signature of {@code omp_get_max_threads}. */
+    public static FunctionDescriptor omp_get_max_threads$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_max_threads(void)} */
@@ -201,8 +213,12 @@ public class omp_h {
     }
 
     private static final class omp_get_thread_num {
-        static final MethodHandle HANDLE = downcall("omp_get_thread_num",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_thread_num", omp_get_thread_num$descriptor());
+    }
+
+    /** The signature of {@code omp_get_thread_num}. */
+    public static FunctionDescriptor omp_get_thread_num$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_thread_num(void)} */
@@ -218,8 +234,12 @@ public class omp_h {
     }
 
     private static final class omp_get_num_procs {
-        static final MethodHandle HANDLE = downcall("omp_get_num_procs",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_num_procs", omp_get_num_procs$descriptor());
+    }
+
+    /** The signature of {@code omp_get_num_procs}. */
+    public static FunctionDescriptor omp_get_num_procs$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_num_procs(void)} */
@@ -235,8 +255,12 @@ public class omp_h {
     }
 
     private static final class omp_in_parallel {
-        static final MethodHandle HANDLE = downcall("omp_in_parallel",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_in_parallel", omp_in_parallel$descriptor());
+    }
+
+    /** The signature of {@code omp_in_parallel}. */
+    public static FunctionDescriptor omp_in_parallel$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_in_parallel(void)} */
@@ -252,8 +276,12 @@ public class omp_h {
     }
 
     private static final class omp_set_dynamic {
-        static final MethodHandle HANDLE = downcall("omp_set_dynamic",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_dynamic", omp_set_dynamic$descriptor());
+    }
+
+    /** The signature of {@code omp_set_dynamic}. */
+    public static FunctionDescriptor omp_set_dynamic$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_dynamic(int)} */
@@ -269,8 +297,12 @@ public class omp_h {
     }
 
     private static final class omp_get_dynamic {
-        static final MethodHandle HANDLE = downcall("omp_get_dynamic",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_dynamic", omp_get_dynamic$descriptor());
+    }
+
+    /** The signature of {@code omp_get_dynamic}. */
+    public static FunctionDescriptor omp_get_dynamic$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_dynamic(void)} */
@@ -286,8 +318,12 @@ public class omp_h {
     }
 
     private static final class omp_set_nested {
-        static final MethodHandle HANDLE = downcall("omp_set_nested",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_nested", omp_set_nested$descriptor());
+    }
+
+    /** The signature of {@code omp_set_nested}. */
+    public static FunctionDescriptor omp_set_nested$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_nested(int)} */
@@ -303,8 +339,12 @@ public class omp_h {
     }
 
     private static final class omp_get_nested {
-        static final MethodHandle HANDLE = downcall("omp_get_nested",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_nested", omp_get_nested$descriptor());
+    }
+
+    /** The signature of {@code omp_get_nested}. */
+    public static FunctionDescriptor omp_get_nested$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_nested(void)} */
@@ -320,8 +360,12 @@ public class omp_h {
     }
 
     private static final class omp_init_lock {
-        static final MethodHandle HANDLE = downcall("omp_init_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_init_lock", omp_init_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_init_lock}. */
+    public static FunctionDescriptor omp_init_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_init_lock(omp_lock_t *)} */
@@ -337,8 +381,12 @@ public class omp_h {
     }
 
     private static final class omp_init_lock_with_hint {
-        static final MethodHandle HANDLE = downcall("omp_init_lock_with_hint",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_init_lock_with_hint", omp_init_lock_with_hint$descriptor());
+    }
+
+    /** The signature of {@code omp_init_lock_with_hint}. */
+    public static FunctionDescriptor omp_init_lock_with_hint$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_init_lock_with_hint(omp_lock_t *, omp_sync_hint_t)} */
@@ -354,8 +402,12 @@ public class omp_h {
     }
 
     private static final class omp_destroy_lock {
-        static final MethodHandle HANDLE = downcall("omp_destroy_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_destroy_lock", omp_destroy_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_destroy_lock}. */
+    public static FunctionDescriptor omp_destroy_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_destroy_lock(omp_lock_t *)} */
@@ -371,8 +423,12 @@ public class omp_h {
     }
 
     private static final class omp_set_lock {
-        static final MethodHandle HANDLE = downcall("omp_set_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_set_lock", omp_set_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_set_lock}. */
+    public static FunctionDescriptor omp_set_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_set_lock(omp_lock_t *)} */
@@ -388,8 +444,12 @@ public class omp_h {
     }
 
     private static final class omp_unset_lock {
-        static final MethodHandle HANDLE = downcall("omp_unset_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_unset_lock", omp_unset_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_unset_lock}. */
+    public static FunctionDescriptor omp_unset_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_unset_lock(omp_lock_t *)} */
@@ -405,8 +465,12 @@ public class omp_h {
     }
 
     private static final class omp_test_lock {
-        static final MethodHandle HANDLE = downcall("omp_test_lock",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_test_lock", omp_test_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_test_lock}. */
+    public static FunctionDescriptor omp_test_lock$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code int omp_test_lock(omp_lock_t *)} */
@@ -422,8 +486,12 @@ public class omp_h {
     }
 
     private static final class omp_init_nest_lock {
-        static final MethodHandle HANDLE = downcall("omp_init_nest_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_init_nest_lock", omp_init_nest_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_init_nest_lock}. */
+    public static FunctionDescriptor omp_init_nest_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_init_nest_lock(omp_nest_lock_t *)} */
@@ -439,8 +507,12 @@ public class omp_h {
     }
 
     private static final class omp_init_nest_lock_with_hint {
-        static final MethodHandle HANDLE = downcall("omp_init_nest_lock_with_hint",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_init_nest_lock_with_hint", omp_init_nest_lock_with_hint$descriptor());
+    }
+
+    /** The signature of {@code omp_init_nest_lock_with_hint}. */
+    public static FunctionDescriptor omp_init_nest_lock_with_hint$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_init_nest_lock_with_hint(omp_nest_lock_t *, omp_sync_hint_t)} */
@@ -456,8 +528,12 @@ public class omp_h {
     }
 
     private static final class omp_destroy_nest_lock {
-        static final MethodHandle HANDLE = downcall("omp_destroy_nest_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_destroy_nest_lock", omp_destroy_nest_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_destroy_nest_lock}. */
+    public static FunctionDescriptor omp_destroy_nest_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_destroy_nest_lock(omp_nest_lock_t *)} */
@@ -473,8 +549,12 @@ public class omp_h {
     }
 
     private static final class omp_set_nest_lock {
-        static final MethodHandle HANDLE = downcall("omp_set_nest_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_set_nest_lock", omp_set_nest_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_set_nest_lock}. */
+    public static FunctionDescriptor omp_set_nest_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_set_nest_lock(omp_nest_lock_t *)} */
@@ -490,8 +570,12 @@ public class omp_h {
     }
 
     private static final class omp_unset_nest_lock {
-        static final MethodHandle HANDLE = downcall("omp_unset_nest_lock",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_unset_nest_lock", omp_unset_nest_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_unset_nest_lock}. */
+    public static FunctionDescriptor omp_unset_nest_lock$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_unset_nest_lock(omp_nest_lock_t *)} */
@@ -507,8 +591,12 @@ public class omp_h {
     }
 
     private static final class omp_test_nest_lock {
-        static final MethodHandle HANDLE = downcall("omp_test_nest_lock",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_test_nest_lock", omp_test_nest_lock$descriptor());
+    }
+
+    /** The signature of {@code omp_test_nest_lock}. */
+    public static FunctionDescriptor omp_test_nest_lock$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code int omp_test_nest_lock(omp_nest_lock_t *)} */
@@ -524,8 +612,12 @@ public class omp_h {
     }
 
     private static final class omp_get_wtime {
-        static final MethodHandle HANDLE = downcall("omp_get_wtime",
-                FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
+        static final MethodHandle HANDLE = downcall("omp_get_wtime", omp_get_wtime$descriptor());
+    }
+
+    /** The signature of {@code omp_get_wtime}. */
+    public static FunctionDescriptor omp_get_wtime$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE);
     }
 
     /** {@code double omp_get_wtime(void)} */
@@ -541,8 +633,12 @@ public class omp_h {
     }
 
     private static final class omp_get_wtick {
-        static final MethodHandle HANDLE = downcall("omp_get_wtick",
-                FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE));
+        static final MethodHandle HANDLE = downcall("omp_get_wtick", omp_get_wtick$descriptor());
+    }
+
+    /** The signature of {@code omp_get_wtick}. */
+    public static FunctionDescriptor omp_get_wtick$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_DOUBLE);
     }
 
     /** {@code double omp_get_wtick(void)} */
@@ -558,8 +654,12 @@ public class omp_h {
     }
 
     private static final class omp_set_schedule {
-        static final MethodHandle HANDLE = downcall("omp_set_schedule",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_schedule", omp_set_schedule$descriptor());
+    }
+
+    /** The signature of {@code omp_set_schedule}. */
+    public static FunctionDescriptor omp_set_schedule$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_schedule(omp_sched_t, int)} */
@@ -575,8 +675,12 @@ public class omp_h {
     }
 
     private static final class omp_get_schedule {
-        static final MethodHandle HANDLE = downcall("omp_get_schedule",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_get_schedule", omp_get_schedule$descriptor());
+    }
+
+    /** The signature of {@code omp_get_schedule}. */
+    public static FunctionDescriptor omp_get_schedule$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_get_schedule(omp_sched_t *, int *)} */
@@ -592,8 +696,12 @@ public class omp_h {
     }
 
     private static final class omp_get_thread_limit {
-        static final MethodHandle HANDLE = downcall("omp_get_thread_limit",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_thread_limit", omp_get_thread_limit$descriptor());
+    }
+
+    /** The signature of {@code omp_get_thread_limit}. */
+    public static FunctionDescriptor omp_get_thread_limit$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_thread_limit(void)} */
@@ -609,8 +717,12 @@ public class omp_h {
     }
 
     private static final class omp_set_max_active_levels {
-        static final MethodHandle HANDLE = downcall("omp_set_max_active_levels",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_max_active_levels", omp_set_max_active_levels$descriptor());
+    }
+
+    /** The signature of {@code omp_set_max_active_levels}. */
+    public static FunctionDescriptor omp_set_max_active_levels$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_max_active_levels(int)} */
@@ -626,8 +738,12 @@ public class omp_h {
     }
 
     private static final class omp_get_max_active_levels {
-        static final MethodHandle HANDLE = downcall("omp_get_max_active_levels",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_max_active_levels", omp_get_max_active_levels$descriptor());
+    }
+
+    /** The signature of {@code omp_get_max_active_levels}. */
+    public static FunctionDescriptor omp_get_max_active_levels$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_max_active_levels(void)} */
@@ -643,8 +759,12 @@ public class omp_h {
     }
 
     private static final class omp_get_supported_active_levels {
-        static final MethodHandle HANDLE = downcall("omp_get_supported_active_levels",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_supported_active_levels", omp_get_supported_active_levels$descriptor());
+    }
+
+    /** The signature of {@code omp_get_supported_active_levels}. */
+    public static FunctionDescriptor omp_get_supported_active_levels$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_supported_active_levels(void)} */
@@ -660,8 +780,12 @@ public class omp_h {
     }
 
     private static final class omp_get_level {
-        static final MethodHandle HANDLE = downcall("omp_get_level",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_level", omp_get_level$descriptor());
+    }
+
+    /** The signature of {@code omp_get_level}. */
+    public static FunctionDescriptor omp_get_level$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_level(void)} */
@@ -677,8 +801,12 @@ public class omp_h {
     }
 
     private static final class omp_get_ancestor_thread_num {
-        static final MethodHandle HANDLE = downcall("omp_get_ancestor_thread_num",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_ancestor_thread_num", omp_get_ancestor_thread_num$descriptor());
+    }
+
+    /** The signature of {@code omp_get_ancestor_thread_num}. */
+    public static FunctionDescriptor omp_get_ancestor_thread_num$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_ancestor_thread_num(int)} */
@@ -694,8 +822,12 @@ public class omp_h {
     }
 
     private static final class omp_get_team_size {
-        static final MethodHandle HANDLE = downcall("omp_get_team_size",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_team_size", omp_get_team_size$descriptor());
+    }
+
+    /** The signature of {@code omp_get_team_size}. */
+    public static FunctionDescriptor omp_get_team_size$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_team_size(int)} */
@@ -711,8 +843,12 @@ public class omp_h {
     }
 
     private static final class omp_get_active_level {
-        static final MethodHandle HANDLE = downcall("omp_get_active_level",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_active_level", omp_get_active_level$descriptor());
+    }
+
+    /** The signature of {@code omp_get_active_level}. */
+    public static FunctionDescriptor omp_get_active_level$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_active_level(void)} */
@@ -728,8 +864,12 @@ public class omp_h {
     }
 
     private static final class omp_in_final {
-        static final MethodHandle HANDLE = downcall("omp_in_final",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_in_final", omp_in_final$descriptor());
+    }
+
+    /** The signature of {@code omp_in_final}. */
+    public static FunctionDescriptor omp_in_final$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_in_final(void)} */
@@ -745,8 +885,12 @@ public class omp_h {
     }
 
     private static final class omp_get_cancellation {
-        static final MethodHandle HANDLE = downcall("omp_get_cancellation",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_cancellation", omp_get_cancellation$descriptor());
+    }
+
+    /** The signature of {@code omp_get_cancellation}. */
+    public static FunctionDescriptor omp_get_cancellation$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_cancellation(void)} */
@@ -762,8 +906,12 @@ public class omp_h {
     }
 
     private static final class omp_get_proc_bind {
-        static final MethodHandle HANDLE = downcall("omp_get_proc_bind",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_proc_bind", omp_get_proc_bind$descriptor());
+    }
+
+    /** The signature of {@code omp_get_proc_bind}. */
+    public static FunctionDescriptor omp_get_proc_bind$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code omp_proc_bind_t omp_get_proc_bind(void)} */
@@ -779,8 +927,12 @@ public class omp_h {
     }
 
     private static final class omp_get_num_places {
-        static final MethodHandle HANDLE = downcall("omp_get_num_places",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_num_places", omp_get_num_places$descriptor());
+    }
+
+    /** The signature of {@code omp_get_num_places}. */
+    public static FunctionDescriptor omp_get_num_places$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_num_places(void)} */
@@ -796,8 +948,12 @@ public class omp_h {
     }
 
     private static final class omp_get_place_num_procs {
-        static final MethodHandle HANDLE = downcall("omp_get_place_num_procs",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_place_num_procs", omp_get_place_num_procs$descriptor());
+    }
+
+    /** The signature of {@code omp_get_place_num_procs}. */
+    public static FunctionDescriptor omp_get_place_num_procs$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_place_num_procs(int)} */
@@ -813,8 +969,12 @@ public class omp_h {
     }
 
     private static final class omp_get_place_proc_ids {
-        static final MethodHandle HANDLE = downcall("omp_get_place_proc_ids",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_get_place_proc_ids", omp_get_place_proc_ids$descriptor());
+    }
+
+    /** The signature of {@code omp_get_place_proc_ids}. */
+    public static FunctionDescriptor omp_get_place_proc_ids$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_get_place_proc_ids(int, int *)} */
@@ -830,8 +990,12 @@ public class omp_h {
     }
 
     private static final class omp_get_place_num {
-        static final MethodHandle HANDLE = downcall("omp_get_place_num",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_place_num", omp_get_place_num$descriptor());
+    }
+
+    /** The signature of {@code omp_get_place_num}. */
+    public static FunctionDescriptor omp_get_place_num$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_place_num(void)} */
@@ -847,8 +1011,12 @@ public class omp_h {
     }
 
     private static final class omp_get_partition_num_places {
-        static final MethodHandle HANDLE = downcall("omp_get_partition_num_places",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_partition_num_places", omp_get_partition_num_places$descriptor());
+    }
+
+    /** The signature of {@code omp_get_partition_num_places}. */
+    public static FunctionDescriptor omp_get_partition_num_places$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_partition_num_places(void)} */
@@ -864,8 +1032,12 @@ public class omp_h {
     }
 
     private static final class omp_get_partition_place_nums {
-        static final MethodHandle HANDLE = downcall("omp_get_partition_place_nums",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_get_partition_place_nums", omp_get_partition_place_nums$descriptor());
+    }
+
+    /** The signature of {@code omp_get_partition_place_nums}. */
+    public static FunctionDescriptor omp_get_partition_place_nums$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_get_partition_place_nums(int *)} */
@@ -881,8 +1053,12 @@ public class omp_h {
     }
 
     private static final class omp_set_default_device {
-        static final MethodHandle HANDLE = downcall("omp_set_default_device",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_default_device", omp_set_default_device$descriptor());
+    }
+
+    /** The signature of {@code omp_set_default_device}. */
+    public static FunctionDescriptor omp_set_default_device$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_default_device(int)} */
@@ -898,8 +1074,12 @@ public class omp_h {
     }
 
     private static final class omp_get_default_device {
-        static final MethodHandle HANDLE = downcall("omp_get_default_device",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_default_device", omp_get_default_device$descriptor());
+    }
+
+    /** The signature of {@code omp_get_default_device}. */
+    public static FunctionDescriptor omp_get_default_device$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_default_device(void)} */
@@ -915,8 +1095,12 @@ public class omp_h {
     }
 
     private static final class omp_get_num_devices {
-        static final MethodHandle HANDLE = downcall("omp_get_num_devices",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_num_devices", omp_get_num_devices$descriptor());
+    }
+
+    /** The signature of {@code omp_get_num_devices}. */
+    public static FunctionDescriptor omp_get_num_devices$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_num_devices(void)} */
@@ -932,8 +1116,12 @@ public class omp_h {
     }
 
     private static final class omp_get_device_num {
-        static final MethodHandle HANDLE = downcall("omp_get_device_num",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_device_num", omp_get_device_num$descriptor());
+    }
+
+    /** The signature of {@code omp_get_device_num}. */
+    public static FunctionDescriptor omp_get_device_num$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_device_num(void)} */
@@ -949,8 +1137,12 @@ public class omp_h {
     }
 
     private static final class omp_get_num_teams {
-        static final MethodHandle HANDLE = downcall("omp_get_num_teams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_num_teams", omp_get_num_teams$descriptor());
+    }
+
+    /** The signature of {@code omp_get_num_teams}. */
+    public static FunctionDescriptor omp_get_num_teams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_num_teams(void)} */
@@ -966,8 +1158,12 @@ public class omp_h {
     }
 
     private static final class omp_get_team_num {
-        static final MethodHandle HANDLE = downcall("omp_get_team_num",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_team_num", omp_get_team_num$descriptor());
+    }
+
+    /** The signature of {@code omp_get_team_num}. */
+    public static FunctionDescriptor omp_get_team_num$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_team_num(void)} */
@@ -983,8 +1179,12 @@ public class omp_h {
     }
 
     private static final class omp_is_initial_device {
-        static final MethodHandle HANDLE = downcall("omp_is_initial_device",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_is_initial_device", omp_is_initial_device$descriptor());
+    }
+
+    /** The signature of {@code omp_is_initial_device}. */
+    public static FunctionDescriptor omp_is_initial_device$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_is_initial_device(void)} */
@@ -1000,8 +1200,12 @@ public class omp_h {
     }
 
     private static final class omp_get_initial_device {
-        static final MethodHandle HANDLE = downcall("omp_get_initial_device",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_initial_device", omp_get_initial_device$descriptor());
+    }
+
+    /** The signature of {@code omp_get_initial_device}. */
+    public static FunctionDescriptor omp_get_initial_device$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_initial_device(void)} */
@@ -1017,8 +1221,12 @@ public class omp_h {
     }
 
     private static final class omp_get_max_task_priority {
-        static final MethodHandle HANDLE = downcall("omp_get_max_task_priority",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_max_task_priority", omp_get_max_task_priority$descriptor());
+    }
+
+    /** The signature of {@code omp_get_max_task_priority}. */
+    public static FunctionDescriptor omp_get_max_task_priority$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_max_task_priority(void)} */
@@ -1034,8 +1242,12 @@ public class omp_h {
     }
 
     private static final class omp_fulfill_event {
-        static final MethodHandle HANDLE = downcall("omp_fulfill_event",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_fulfill_event", omp_fulfill_event$descriptor());
+    }
+
+    /** The signature of {@code omp_fulfill_event}. */
+    public static FunctionDescriptor omp_fulfill_event$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG);
     }
 
     /** {@code void omp_fulfill_event(omp_event_handle_t)} */
@@ -1051,8 +1263,12 @@ public class omp_h {
     }
 
     private static final class omp_set_num_teams {
-        static final MethodHandle HANDLE = downcall("omp_set_num_teams",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_num_teams", omp_set_num_teams$descriptor());
+    }
+
+    /** The signature of {@code omp_set_num_teams}. */
+    public static FunctionDescriptor omp_set_num_teams$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_num_teams(int)} */
@@ -1068,8 +1284,12 @@ public class omp_h {
     }
 
     private static final class omp_get_max_teams {
-        static final MethodHandle HANDLE = downcall("omp_get_max_teams",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_max_teams", omp_get_max_teams$descriptor());
+    }
+
+    /** The signature of {@code omp_get_max_teams}. */
+    public static FunctionDescriptor omp_get_max_teams$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_max_teams(void)} */
@@ -1085,8 +1305,12 @@ public class omp_h {
     }
 
     private static final class omp_set_teams_thread_limit {
-        static final MethodHandle HANDLE = downcall("omp_set_teams_thread_limit",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_set_teams_thread_limit", omp_set_teams_thread_limit$descriptor());
+    }
+
+    /** The signature of {@code omp_set_teams_thread_limit}. */
+    public static FunctionDescriptor omp_set_teams_thread_limit$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_set_teams_thread_limit(int)} */
@@ -1102,8 +1326,12 @@ public class omp_h {
     }
 
     private static final class omp_get_teams_thread_limit {
-        static final MethodHandle HANDLE = downcall("omp_get_teams_thread_limit",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_get_teams_thread_limit", omp_get_teams_thread_limit$descriptor());
+    }
+
+    /** The signature of {@code omp_get_teams_thread_limit}. */
+    public static FunctionDescriptor omp_get_teams_thread_limit$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_get_teams_thread_limit(void)} */
@@ -1119,8 +1347,12 @@ public class omp_h {
     }
 
     private static final class omp_target_alloc {
-        static final MethodHandle HANDLE = downcall("omp_target_alloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_alloc", omp_target_alloc$descriptor());
+    }
+
+    /** The signature of {@code omp_target_alloc}. */
+    public static FunctionDescriptor omp_target_alloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     }
 
     /** {@code void *omp_target_alloc(unsigned long, int)} */
@@ -1136,8 +1368,12 @@ public class omp_h {
     }
 
     private static final class omp_target_free {
-        static final MethodHandle HANDLE = downcall("omp_target_free",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_free", omp_target_free$descriptor());
+    }
+
+    /** The signature of {@code omp_target_free}. */
+    public static FunctionDescriptor omp_target_free$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_target_free(void *, int)} */
@@ -1153,8 +1389,12 @@ public class omp_h {
     }
 
     private static final class omp_target_is_present {
-        static final MethodHandle HANDLE = downcall("omp_target_is_present",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_is_present", omp_target_is_present$descriptor());
+    }
+
+    /** The signature of {@code omp_target_is_present}. */
+    public static FunctionDescriptor omp_target_is_present$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_target_is_present(const void *, int)} */
@@ -1170,8 +1410,12 @@ public class omp_h {
     }
 
     private static final class omp_target_memcpy {
-        static final MethodHandle HANDLE = downcall("omp_target_memcpy",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_memcpy", omp_target_memcpy$descriptor());
+    }
+
+    /** The signature of {@code omp_target_memcpy}. */
+    public static FunctionDescriptor omp_target_memcpy$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_target_memcpy(void *, const void *, unsigned long, unsigned long, unsigned long, int, int)} */
@@ -1187,8 +1431,12 @@ public class omp_h {
     }
 
     private static final class omp_target_memcpy_rect {
-        static final MethodHandle HANDLE = downcall("omp_target_memcpy_rect",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_memcpy_rect", omp_target_memcpy_rect$descriptor());
+    }
+
+    /** The signature of {@code omp_target_memcpy_rect}. */
+    public static FunctionDescriptor omp_target_memcpy_rect$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_target_memcpy_rect(void *, const void *, unsigned long, int, const unsigned long *, const unsigned long *, const unsigned long *, const unsigned long *, const unsigned long *, int, int)} */
@@ -1204,8 +1452,12 @@ public class omp_h {
     }
 
     private static final class omp_target_associate_ptr {
-        static final MethodHandle HANDLE = downcall("omp_target_associate_ptr",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_associate_ptr", omp_target_associate_ptr$descriptor());
+    }
+
+    /** The signature of {@code omp_target_associate_ptr}. */
+    public static FunctionDescriptor omp_target_associate_ptr$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_target_associate_ptr(const void *, const void *, unsigned long, unsigned long, int)} */
@@ -1221,8 +1473,12 @@ public class omp_h {
     }
 
     private static final class omp_target_disassociate_ptr {
-        static final MethodHandle HANDLE = downcall("omp_target_disassociate_ptr",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_target_disassociate_ptr", omp_target_disassociate_ptr$descriptor());
+    }
+
+    /** The signature of {@code omp_target_disassociate_ptr}. */
+    public static FunctionDescriptor omp_target_disassociate_ptr$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_target_disassociate_ptr(const void *, int)} */
@@ -1238,8 +1494,12 @@ public class omp_h {
     }
 
     private static final class omp_set_affinity_format {
-        static final MethodHandle HANDLE = downcall("omp_set_affinity_format",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_set_affinity_format", omp_set_affinity_format$descriptor());
+    }
+
+    /** The signature of {@code omp_set_affinity_format}. */
+    public static FunctionDescriptor omp_set_affinity_format$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_set_affinity_format(const char *)} */
@@ -1255,8 +1515,12 @@ public class omp_h {
     }
 
     private static final class omp_get_affinity_format {
-        static final MethodHandle HANDLE = downcall("omp_get_affinity_format",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_get_affinity_format", omp_get_affinity_format$descriptor());
+    }
+
+    /** The signature of {@code omp_get_affinity_format}. */
+    public static FunctionDescriptor omp_get_affinity_format$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
     }
 
     /** {@code unsigned long omp_get_affinity_format(char *, unsigned long)} */
@@ -1272,8 +1536,12 @@ public class omp_h {
     }
 
     private static final class omp_display_affinity {
-        static final MethodHandle HANDLE = downcall("omp_display_affinity",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_display_affinity", omp_display_affinity$descriptor());
+    }
+
+    /** The signature of {@code omp_display_affinity}. */
+    public static FunctionDescriptor omp_display_affinity$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS);
     }
 
     /** {@code void omp_display_affinity(const char *)} */
@@ -1289,8 +1557,12 @@ public class omp_h {
     }
 
     private static final class omp_capture_affinity {
-        static final MethodHandle HANDLE = downcall("omp_capture_affinity",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_capture_affinity", omp_capture_affinity$descriptor());
+    }
+
+    /** The signature of {@code omp_capture_affinity}. */
+    public static FunctionDescriptor omp_capture_affinity$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
     }
 
     /** {@code unsigned long omp_capture_affinity(char *, unsigned long, const char *)} */
@@ -1306,8 +1578,12 @@ public class omp_h {
     }
 
     private static final class omp_pause_resource {
-        static final MethodHandle HANDLE = downcall("omp_pause_resource",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_pause_resource", omp_pause_resource$descriptor());
+    }
+
+    /** The signature of {@code omp_pause_resource}. */
+    public static FunctionDescriptor omp_pause_resource$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_pause_resource(omp_pause_resource_t, int)} */
@@ -1323,8 +1599,12 @@ public class omp_h {
     }
 
     private static final class omp_pause_resource_all {
-        static final MethodHandle HANDLE = downcall("omp_pause_resource_all",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_pause_resource_all", omp_pause_resource_all$descriptor());
+    }
+
+    /** The signature of {@code omp_pause_resource_all}. */
+    public static FunctionDescriptor omp_pause_resource_all$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
     }
 
     /** {@code int omp_pause_resource_all(omp_pause_resource_t)} */
@@ -1340,8 +1620,12 @@ public class omp_h {
     }
 
     private static final class omp_init_allocator {
-        static final MethodHandle HANDLE = downcall("omp_init_allocator",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle HANDLE = downcall("omp_init_allocator", omp_init_allocator$descriptor());
+    }
+
+    /** The signature of {@code omp_init_allocator}. */
+    public static FunctionDescriptor omp_init_allocator$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS);
     }
 
     /** {@code omp_allocator_handle_t omp_init_allocator(omp_memspace_handle_t, int, const omp_alloctrait_t *)} */
@@ -1357,8 +1641,12 @@ public class omp_h {
     }
 
     private static final class omp_destroy_allocator {
-        static final MethodHandle HANDLE = downcall("omp_destroy_allocator",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_destroy_allocator", omp_destroy_allocator$descriptor());
+    }
+
+    /** The signature of {@code omp_destroy_allocator}. */
+    public static FunctionDescriptor omp_destroy_allocator$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG);
     }
 
     /** {@code void omp_destroy_allocator(omp_allocator_handle_t)} */
@@ -1374,8 +1662,12 @@ public class omp_h {
     }
 
     private static final class omp_set_default_allocator {
-        static final MethodHandle HANDLE = downcall("omp_set_default_allocator",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_set_default_allocator", omp_set_default_allocator$descriptor());
+    }
+
+    /** The signature of {@code omp_set_default_allocator}. */
+    public static FunctionDescriptor omp_set_default_allocator$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_LONG);
     }
 
     /** {@code void omp_set_default_allocator(omp_allocator_handle_t)} */
@@ -1391,8 +1683,12 @@ public class omp_h {
     }
 
     private static final class omp_get_default_allocator {
-        static final MethodHandle HANDLE = downcall("omp_get_default_allocator",
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_get_default_allocator", omp_get_default_allocator$descriptor());
+    }
+
+    /** The signature of {@code omp_get_default_allocator}. */
+    public static FunctionDescriptor omp_get_default_allocator$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.JAVA_LONG);
     }
 
     /** {@code omp_allocator_handle_t omp_get_default_allocator(void)} */
@@ -1408,8 +1704,12 @@ public class omp_h {
     }
 
     private static final class omp_free {
-        static final MethodHandle HANDLE = downcall("omp_free",
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_free", omp_free$descriptor());
+    }
+
+    /** The signature of {@code omp_free}. */
+    public static FunctionDescriptor omp_free$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void omp_free(void *, omp_allocator_handle_t)} */
@@ -1425,8 +1725,12 @@ public class omp_h {
     }
 
     private static final class omp_alloc {
-        static final MethodHandle HANDLE = downcall("omp_alloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_alloc", omp_alloc$descriptor());
+    }
+
+    /** The signature of {@code omp_alloc}. */
+    public static FunctionDescriptor omp_alloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void *omp_alloc(unsigned long, omp_allocator_handle_t)} */
@@ -1442,8 +1746,12 @@ public class omp_h {
     }
 
     private static final class omp_aligned_alloc {
-        static final MethodHandle HANDLE = downcall("omp_aligned_alloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_aligned_alloc", omp_aligned_alloc$descriptor());
+    }
+
+    /** The signature of {@code omp_aligned_alloc}. */
+    public static FunctionDescriptor omp_aligned_alloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void *omp_aligned_alloc(unsigned long, unsigned long, omp_allocator_handle_t)} */
@@ -1459,8 +1767,12 @@ public class omp_h {
     }
 
     private static final class omp_calloc {
-        static final MethodHandle HANDLE = downcall("omp_calloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_calloc", omp_calloc$descriptor());
+    }
+
+    /** The signature of {@code omp_calloc}. */
+    public static FunctionDescriptor omp_calloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void *omp_calloc(unsigned long, unsigned long, omp_allocator_handle_t)} */
@@ -1476,8 +1788,12 @@ public class omp_h {
     }
 
     private static final class omp_aligned_calloc {
-        static final MethodHandle HANDLE = downcall("omp_aligned_calloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_aligned_calloc", omp_aligned_calloc$descriptor());
+    }
+
+    /** The signature of {@code omp_aligned_calloc}. */
+    public static FunctionDescriptor omp_aligned_calloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void *omp_aligned_calloc(unsigned long, unsigned long, unsigned long, omp_allocator_handle_t)} */
@@ -1493,8 +1809,12 @@ public class omp_h {
     }
 
     private static final class omp_realloc {
-        static final MethodHandle HANDLE = downcall("omp_realloc",
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        static final MethodHandle HANDLE = downcall("omp_realloc", omp_realloc$descriptor());
+    }
+
+    /** The signature of {@code omp_realloc}. */
+    public static FunctionDescriptor omp_realloc$descriptor() {
+        return FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
     }
 
     /** {@code void *omp_realloc(void *, unsigned long, omp_allocator_handle_t, omp_allocator_handle_t)} */
@@ -1510,8 +1830,12 @@ public class omp_h {
     }
 
     private static final class omp_display_env {
-        static final MethodHandle HANDLE = downcall("omp_display_env",
-                FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        static final MethodHandle HANDLE = downcall("omp_display_env", omp_display_env$descriptor());
+    }
+
+    /** The signature of {@code omp_display_env}. */
+    public static FunctionDescriptor omp_display_env$descriptor() {
+        return FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
     }
 
     /** {@code void omp_display_env(int)} */
