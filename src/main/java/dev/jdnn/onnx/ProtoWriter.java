@@ -1,6 +1,5 @@
 package dev.jdnn.onnx;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -89,18 +88,6 @@ final class ProtoWriter {
 
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
-    }
-
-    /** The varint encoding of {@code value}, for tests and length computations. */
-    static byte[] varintBytes(long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        long v = value;
-        while ((v & ~0x7FL) != 0) {
-            out.write((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.write((int) v);
-        return out.toByteArray();
     }
 
     private void tag(int field, int wireType) {

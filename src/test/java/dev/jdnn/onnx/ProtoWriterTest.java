@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +26,26 @@ class ProtoWriterTest {
         assertEquals(expected, HexFormat.ofDelimiter(" ").withUpperCase().formatHex(actual.toByteArray()));
     }
 
+    /** The bytes of {@code value} as a varint: field 1's one-byte tag (08) stripped. */
+    private static String varint(long value) {
+        byte[] field = new ProtoWriter().int64(1, value).toByteArray();
+        assertEquals(0x08, field[0], "field 1, wire type 0");
+        return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(field, 1, field.length);
+    }
+
     @Test
     void varintsCarrySevenBitsPerByteLowGroupFirst() {
-        assertArrayEquals(hex("00"), ProtoWriter.varintBytes(0));
-        assertArrayEquals(hex("01"), ProtoWriter.varintBytes(1));
-        assertArrayEquals(hex("7F"), ProtoWriter.varintBytes(127));
-        assertArrayEquals(hex("80 01"), ProtoWriter.varintBytes(128));
-        assertArrayEquals(hex("AC 02"), ProtoWriter.varintBytes(300)); // 0b10_0101100
-        assertArrayEquals(hex("80 80 01"), ProtoWriter.varintBytes(16_384));
-        assertArrayEquals(hex("FF FF FF FF 07"), ProtoWriter.varintBytes(Integer.MAX_VALUE));
-        assertArrayEquals(hex("FF FF FF FF FF FF FF FF 7F"), ProtoWriter.varintBytes(Long.MAX_VALUE));
+        assertEquals("00", varint(0));
+        assertEquals("01", varint(1));
+        assertEquals("7F", varint(127));
+        assertEquals("80 01", varint(128));
+        assertEquals("AC 02", varint(300)); // 0b10_0101100
+        assertEquals("80 80 01", varint(16_384));
+        assertEquals("FF FF FF FF 07", varint(Integer.MAX_VALUE));
+        assertEquals("FF FF FF FF FF FF FF FF 7F", varint(Long.MAX_VALUE));
         // Negative numbers are their 64-bit two's complement: always ten bytes.
-        assertArrayEquals(hex("FF FF FF FF FF FF FF FF FF 01"), ProtoWriter.varintBytes(-1));
-        assertArrayEquals(hex("80 80 80 80 80 80 80 80 80 01"), ProtoWriter.varintBytes(Long.MIN_VALUE));
+        assertEquals("FF FF FF FF FF FF FF FF FF 01", varint(-1));
+        assertEquals("80 80 80 80 80 80 80 80 80 01", varint(Long.MIN_VALUE));
     }
 
     @Test
@@ -77,8 +86,8 @@ class ProtoWriterTest {
         many[39] = Float.MIN_VALUE;
         byte[] written = new ProtoWriter().packedFloats(4, many).toByteArray();
         assertEquals(3 + 160, written.length);
-        assertArrayEquals(hex("22 A0 01"), java.util.Arrays.copyOf(written, 3));
-        assertArrayEquals(hex("01 00 00 00"), java.util.Arrays.copyOfRange(written, 159, 163));
+        assertArrayEquals(hex("22 A0 01"), Arrays.copyOf(written, 3));
+        assertArrayEquals(hex("01 00 00 00"), Arrays.copyOfRange(written, 159, 163));
     }
 
     @Test
@@ -109,7 +118,7 @@ class ProtoWriterTest {
         assertEquals(writer.size(), bytes.length);
         // 128 one-byte values, the rest two-byte: each with its one-byte tag.
         assertEquals(128 * 2 + (10_000 - 128) * 3, bytes.length);
-        assertArrayEquals(hex("08 8F 4E"), java.util.Arrays.copyOfRange(bytes, bytes.length - 3, bytes.length));
+        assertArrayEquals(hex("08 8F 4E"), Arrays.copyOfRange(bytes, bytes.length - 3, bytes.length));
     }
 
     // The ONNX messages: field numbers from onnx.proto, type tags from AttributeProto.AttributeType.
@@ -148,7 +157,7 @@ class ProtoWriterTest {
 
     @Test
     void modelsStartWithTheirIrVersionAndImportTheDefaultOpset() {
-        ProtoWriter model = OnnxMessages.model(7, 13, "j", "1", "d", java.util.Map.of("k", "v"), new ProtoWriter());
+        ProtoWriter model = OnnxMessages.model(7, 13, "j", "1", "d", Map.of("k", "v"), new ProtoWriter());
         // ir_version = 1, producer_name = 2, producer_version = 3, doc_string = 6, graph = 7,
         // opset_import = 8 {domain = 1 "", version = 2}, metadata_props = 14 {key = 1, value = 2}
         assertBytes("08 07 12 01 6A 1A 01 31 32 01 64 3A 00 42 04 0A 00 10 0D 72 06 0A 01 6B 12 01 76", model);
