@@ -14,6 +14,7 @@ module dev.jdnn {
     exports dev.jdnn.data;
     exports dev.jdnn.inference;
     exports dev.jdnn.io;
+    exports dev.jdnn.onnx;
     exports dev.jdnn.train;
     exports dev.jdnn.runtime;
     exports dev.jdnn.tensor;

@@ -32,7 +32,7 @@ public final class NativeReference {
      * @throws IllegalStateException if the script is not found or fails
      */
     public static Map<String, Object> run(List<String> modes) throws IOException, InterruptedException {
-        Path script = locateScript();
+        Path script = locateScript(SCRIPT, "--compare-native");
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(modes);
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -52,8 +52,13 @@ public final class NativeReference {
         return figures;
     }
 
-    /** The script in the checkout that holds jdnn's classes or jar, else under the working directory. */
-    static Path locateScript() {
+    /**
+     * {@code script} (relative to the root of a jdnn checkout) in the checkout that holds jdnn's classes or jar, else
+     * above the working directory.
+     *
+     * @throws IllegalStateException naming {@code option}, which needs a checkout, if there is none
+     */
+    static Path locateScript(Path script, String option) {
         List<Path> starts = new ArrayList<>();
         CodeSource code = NativeReference.class.getProtectionDomain().getCodeSource();
         if (code != null) {
@@ -66,10 +71,10 @@ public final class NativeReference {
         starts.add(Path.of("").toAbsolutePath());
         for (Path start : starts) {
             for (Path dir = start; dir != null; dir = dir.getParent()) {
-                if (Files.isRegularFile(dir.resolve(SCRIPT))) return dir.resolve(SCRIPT);
+                if (Files.isRegularFile(dir.resolve(script))) return dir.resolve(script);
             }
         }
-        throw new IllegalStateException(SCRIPT + " not found above " + starts
-                + ": --compare-native needs a jdnn checkout");
+        throw new IllegalStateException(script + " not found above " + starts + ": " + option
+                + " needs a jdnn checkout");
     }
 }

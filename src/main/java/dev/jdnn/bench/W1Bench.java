@@ -24,20 +24,34 @@ public final class W1Bench {
     public enum What { TRAIN, INFER, ALL }
 
     /**
-     * @param threads OpenMP threads for the test-accuracy training run
-     * @param epochs  epochs of the test-accuracy run
+     * @param threads            OpenMP threads for the test-accuracy training run
+     * @param epochs             epochs of the test-accuracy run
+     * @param compareNative      also run the C++ oneDNN reference ({@link NativeReference})
+     * @param compareOnnxRuntime also run ONNX Runtime on the same model ({@link OnnxRuntimeReference}); inference only
      */
-    public record Options(What what, int threads, int epochs, boolean quick, boolean compareNative) {
+    public record Options(What what, int threads, int epochs, boolean quick, boolean compareNative,
+                          boolean compareOnnxRuntime) {
         public Options {
             if (what == null) throw new IllegalArgumentException("what must be one of train, infer, all");
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            if (compareOnnxRuntime && what == What.TRAIN) {
+                throw new IllegalArgumentException("--compare-onnxruntime compares inference: use --what infer or all");
+            }
         }
     }
 
     /** The figures that jdnn and the C++ reference both report; their ratios are jdnn / C++. */
     public static final List<String> SHARED_FIGURES =
             List.of("train_ips_t1", "train_ips_t2", "infer_b1_p50_us", "infer_b1_p99_us", "infer_b256_ips");
+    /**
+     * The figures that jdnn and ONNX Runtime both report, measured the same way; their ratios are jdnn / ORT.
+     * Not rss_mb: jdnn's process also holds the training set (and, with --what all, training), ORT's the test set only.
+     */
+    public static final List<String> ONNXRUNTIME_FIGURES = List.of("infer_b1_p50_us", "infer_b1_p99_us",
+            "infer_b1_alloc_bytes", "infer_b256_ips", "cold_start_ms");
+    /** How many test images jdnn's and ORT's accuracies of the same model may be apart before a warning. */
+    private static final int SAME_MODEL_IMAGES = 5;
 
     private record Sizes(int timedSteps, int accuracyTrainImages, int accuracyValidImages, int b1Warmup,
                          int b1Calls, int b256Passes, int coldStartRuns) {}
@@ -57,6 +71,10 @@ public final class W1Bench {
     private final Map<String, Object> loadAfter = new LinkedHashMap<>();
     /** {@code test_acc} unrounded, for the bf16 drop; null until measured. */
     private Double testAccuracy;
+    /** ONNX Runtime's figures for the inference model, with jdnn's accuracy of it; null until measured. */
+    private Map<String, Object> onnxRuntime;
+    private Double jdnnAccuracyOfExportedModel;
+    private int testImages;
 
     public W1Bench(Options options, PrintStream out) {
         this.options = options;
@@ -99,6 +117,7 @@ public final class W1Bench {
             compareNative();
             loadAfter.put("native", ProcessFacts.loadAverage1());
         }
+        if (onnxRuntime != null) onnxRuntimeRatios();
         figures.put("load_1min_after", loadAfter);
         if (options.quick()) notes.add("QUICK run: shortened measurements for smoke tests, not for comparison");
         figures.put("notes", String.join("; ", notes));
@@ -149,7 +168,7 @@ public final class W1Bench {
         }
     }
 
-    private void inference(W1.Data data, SimpleCNN trained) {
+    private void inference(W1.Data data, SimpleCNN trained) throws IOException, InterruptedException {
         SimpleCNN model = trained != null ? trained : W1.initializedModel(data.train(), 1);
         try {
             notes.add(trained != null ? "inference on the test_acc model"
@@ -158,6 +177,11 @@ public final class W1Bench {
             try (PredictorInferenceTarget target = new PredictorInferenceTarget(model, InferenceBenchmark.BIG_BATCH)) {
                 figures.put("infer_path", target.path());
                 f32 = speed(target, data, "");
+                // What ORT's accuracy of the exported model is checked against: the same function, computed by jdnn.
+                if (options.compareOnnxRuntime()) {
+                    jdnnAccuracyOfExportedModel = InferenceBenchmark.accuracy(target, data.test());
+                    testImages = data.test().count();
+                }
             }
             bf16(model, data, f32);
             ColdStart.Result cold = ColdStart.measure(model, sizes.coldStartRuns());
@@ -167,6 +191,11 @@ public final class W1Bench {
             notes.add(cold.note());
             out.printf(Locale.ROOT, "cold start: %s ms without an AOT cache, %s ms with one (%s)%n", cold.millis(),
                     cold.aotMillis(), cold.note());
+            if (options.compareOnnxRuntime()) {
+                out.println("running ONNX Runtime on the same model, exported as ONNX: bench/run-onnxruntime.sh");
+                onnxRuntime = OnnxRuntimeReference.run(model, options.quick());
+                loadAfter.put("onnxruntime", ProcessFacts.loadAverage1());
+            }
         } finally {
             if (model != trained) model.close();
         }
@@ -244,6 +273,39 @@ public final class W1Bench {
         }
         figures.put("native", nativeFigures);
         figures.put("ratios", ratios);
+    }
+
+    /**
+     * ORT's figures under "onnxruntime", jdnn / ORT under "onnxruntime_ratios", and the same-model check under
+     * "onnxruntime_check": both accuracies of the exported model on the whole test set and how many images apart.
+     */
+    private void onnxRuntimeRatios() {
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        for (String key : ONNXRUNTIME_FIGURES) {
+            if (figures.get(key) instanceof Number jdnn && onnxRuntime.get(key) instanceof Number ort
+                    && ort.doubleValue() != 0) {
+                double ratio = jdnn.doubleValue() / ort.doubleValue();
+                ratios.put(key, round(ratio, 3));
+                out.printf(Locale.ROOT, "%-20s jdnn %10.1f  ORT %10.1f  jdnn/ORT %.3f (%s is better)%n", key,
+                        jdnn.doubleValue(), ort.doubleValue(), ratio, key.equals("infer_b256_ips") ? "higher" : "lower");
+            }
+        }
+        figures.put("onnxruntime", onnxRuntime);
+        figures.put("onnxruntime_ratios", ratios);
+        if (onnxRuntime.get("test_acc") instanceof Number ort && jdnnAccuracyOfExportedModel != null) {
+            long apart = Math.round(Math.abs(jdnnAccuracyOfExportedModel - ort.doubleValue()) * testImages);
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("jdnn_test_acc", round(jdnnAccuracyOfExportedModel, 4));
+            check.put("onnxruntime_test_acc", ort.doubleValue());
+            check.put("images_apart", apart);
+            figures.put("onnxruntime_check", check);
+            out.printf(Locale.ROOT, "same model: test accuracy jdnn %.4f, ORT %.4f: %d image(s) apart%n",
+                    jdnnAccuracyOfExportedModel, ort.doubleValue(), apart);
+            if (apart > SAME_MODEL_IMAGES) {
+                notes.add("WARNING: jdnn's and ORT's test accuracies of the same model are " + apart
+                        + " images apart (more than " + SAME_MODEL_IMAGES + "): the export does not compute the model");
+            }
+        }
     }
 
     private static Double round(Double value, int decimals) {

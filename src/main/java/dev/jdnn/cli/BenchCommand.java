@@ -28,13 +28,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare-native",
             description = "also build and run the C++ oneDNN reference (bench/run-c-reference.sh) and print jdnn/C++ ratios")
     boolean compareNative;
+    @Option(names = "--compare-onnxruntime",
+            description = "also run ONNX Runtime 1.29's Java API on the same model exported as ONNX, in a child JVM"
+                    + " (bench/run-onnxruntime.sh), and print jdnn/ORT ratios; inference only")
+    boolean compareOnnxRuntime;
 
     @Override
     public Integer call() throws Exception {
         if (!workload.equals("w1")) throw new IllegalArgumentException("unknown workload '" + workload + "'; known: w1");
         W1Bench.Options options = new W1Bench.Options(parseWhat(what),
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-                epochs != null ? epochs : quick ? 1 : 3, quick, compareNative);
+                epochs != null ? epochs : quick ? 1 : 3, quick, compareNative, compareOnnxRuntime);
         Map<String, Object> figures = new W1Bench(options, System.out).run();
         if (json) System.out.println(new ObjectMapper().writeValueAsString(figures));
         return 0;

@@ -12,20 +12,16 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes model files (docs/FORMAT.md) atomically: the bytes go to a temporary file in the target's folder, which
- * is forced to disk and then renamed over the target, so a reader sees the old file or the new one, never a part.
+ * Writes model files (docs/FORMAT.md) atomically ({@link AtomicFile}): a reader sees the old file or the new one,
+ * never a part.
  */
 public final class ModelWriter {
     private static final ValueLayout.OfFloat LITTLE_ENDIAN_FLOAT =
@@ -46,28 +42,7 @@ public final class ModelWriter {
      */
     public static void write(Path file, String header, List<NamedTensor> tensors) throws IOException {
         byte[] headerBytes = headerBytes(header, tensors);
-        Path target = file.toAbsolutePath();
-        // Caught here because the rename would fail only after the whole file was written, naming the temporary file.
-        if (Files.isDirectory(target)) throw new FileSystemException(file.toString(), null, "a folder, not a file to write a model to");
-        Path folder = target.getParent();
-        Path temporary = folder.resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                writeContents(channel, headerBytes, tensors);
-                channel.force(true);
-            }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        syncFolder(folder);
+        AtomicFile.write(file, channel -> writeContents(channel, headerBytes, tensors));
     }
 
     private static byte[] headerBytes(String header, List<NamedTensor> tensors) {
@@ -139,14 +114,5 @@ public final class ModelWriter {
 
     private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) channel.write(bytes);
-    }
-
-    /** Forces the rename itself to disk; some platforms cannot open a folder, and there the rename must do. */
-    private static void syncFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Windows cannot open a directory as a channel; the file itself was forced before the rename.
-        }
     }
 }

@@ -83,5 +83,7 @@ class BenchCommandTest {
         assertEquals(2, run("bench", "w1", "--threads", "0").status(), "zero threads");
         assertEquals(2, run("bench", "w1", "--epochs", "0").status(), "zero epochs");
         assertEquals(2, run("bench").status(), "no workload");
+        assertEquals(2, run("bench", "w1", "--what", "train", "--compare-onnxruntime").status(),
+                "ONNX Runtime compares inference only");
     }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the ONNX Runtime peer of workload W1 (bench/peers/onnxruntime: ORT 1.29's Java API, a Maven project of
+# its own, so that ORT never enters jdnn's jars) and runs it on an ONNX model exported by jdnn, printing its
+# progress on stderr and its figures as one JSON line on stdout.
+#
+#   bench/run-onnxruntime.sh MODEL.onnx [--quick]
+#
+# Needs Maven (ORT comes from Maven Central or ~/.m2), a JDK >= 22 (JAVA_HOME, else as bin/jdnn finds one) and the
+# Fashion-MNIST IDX files (Debian: dataset-fashion-mnist, or W1_DATA=dir). `bin/jdnn export --onnx OUT MODEL`
+# writes the ONNX file; `bin/jdnn bench w1 --compare-onnxruntime` does all of it in one run.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+peer="$repo/bench/peers/onnxruntime"
+data="${W1_DATA:-/usr/share/datasets/fashion-mnist}"
+
+if [[ $# -lt 1 || $# -gt 2 || ( $# -eq 2 && "$2" != "--quick" ) ]]; then
+  echo "usage: bench/run-onnxruntime.sh MODEL.onnx [--quick]" >&2
+  exit 2
+fi
+source "$repo/bin/jdk.sh"
+
+mvn -B -q -f "$peer/pom.xml" package >&2
+# The JVM options bin/jdnn runs jdnn's bench with, so that both sides get the same collector.
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+  -cp "$peer/target/classes:$peer/target/lib/*" dev.jdnn.peers.onnxruntime.OrtW1 "$1" "$data" "${@:2}" | tail -n 1

@@ -1,0 +1,234 @@
+package dev.jdnn.onnx;
+
+import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.BatchNorm;
+import dev.jdnn.layers.Convolution2D;
+import dev.jdnn.layers.Dense;
+import dev.jdnn.layers.Dropout;
+import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.Layer;
+import dev.jdnn.layers.Network;
+import dev.jdnn.layers.Parameter;
+import dev.jdnn.layers.PoolMode;
+import dev.jdnn.layers.Pooling2D;
+import dev.jdnn.layers.Sequential;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A network as ONNX nodes and initializers (opset {@value OnnxExport#OPSET}), layer by layer in order: Conv,
+ * BatchNormalization (or folded), the activation's operator, MaxPool / AveragePool, Flatten, Gemm; dropout,
+ * the identity at inference, and linear activations write nothing. Values are named after the layer's path in
+ * the network ({@code /0.0/Conv_output_0}), initializers after jdnn's parameter names ({@code 0.0.weight}),
+ * the graph input {@value OnnxExport#INPUT} and the last node's output {@value OnnxExport#OUTPUT}.
+ */
+final class OnnxGraph {
+    /** The activations that have an operator of their own in the opset written, for the refusal's message. */
+    static final String EXPORTABLE_ACTIVATIONS =
+            "linear, relu, sigmoid, tanh, leaky-relu, elu, selu, softplus (beta 1), softmax";
+
+    /** A layer of the flattened network with its path ("1.0"), its parameters and per-sample input shape. */
+    private record Placed(String path, Layer layer, List<Parameter> parameters, long[] inputShape) {}
+
+    /** A node before it is written: the last node's output is renamed to the graph's output at the end. */
+    private record Node(String opType, String name, List<String> inputs, String output, List<ProtoWriter> attributes) {}
+
+    private final OnnxExport.BatchNormMode batchNorm;
+    private final List<Node> nodes = new ArrayList<>();
+    private final List<ProtoWriter> initializers = new ArrayList<>();
+    /** The value the next node reads: the graph input, then each node's output. */
+    private String current = OnnxExport.INPUT;
+
+    private OnnxGraph(OnnxExport.BatchNormMode batchNorm) {
+        this.batchNorm = batchNorm;
+    }
+
+    /**
+     * The nodes and initializers of {@code network}.
+     *
+     * @throws OnnxExportException for a layer or activation without an ONNX operator in the opset written
+     */
+    static OnnxGraph of(Network network, OnnxExport.BatchNormMode batchNorm) {
+        List<Placed> layers = new ArrayList<>();
+        flatten("", network.root(), network.parameters().parameters(), network.inputShape(), layers);
+        OnnxGraph graph = new OnnxGraph(batchNorm);
+        for (int i = 0; i < layers.size(); i++) {
+            Placed next = i + 1 < layers.size() ? layers.get(i + 1) : null;
+            if (graph.add(layers.get(i), next)) i++;
+        }
+        if (graph.nodes.isEmpty()) throw new OnnxExportException("the network computes nothing to export: no layer"
+                + " writes an ONNX node");
+        return graph;
+    }
+
+    /** The op types of the nodes, in graph order. */
+    List<String> operators() {
+        return nodes.stream().map(Node::opType).toList();
+    }
+
+    List<ProtoWriter> nodes() {
+        List<ProtoWriter> written = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            String output = i == nodes.size() - 1 ? OnnxExport.OUTPUT : node.output();
+            written.add(OnnxMessages.node(node.opType(), node.name(), node.inputs(), List.of(output), node.attributes()));
+        }
+        return written;
+    }
+
+    List<ProtoWriter> initializers() {
+        return initializers;
+    }
+
+    private static void flatten(String path, Layer layer, List<Parameter> parameters, long[] inputShape,
+                                List<Placed> into) {
+        if (layer instanceof Sequential sequential) {
+            int offset = 0;
+            long[] shape = inputShape;
+            List<Layer> children = sequential.layers();
+            for (int i = 0; i < children.size(); i++) {
+                Layer child = children.get(i);
+                int count = child.parameters(shape).size();
+                flatten(path.isEmpty() ? Integer.toString(i) : path + "." + i, child,
+                        parameters.subList(offset, offset + count), shape, into);
+                offset += count;
+                shape = child.outputShape(shape);
+            }
+        } else {
+            into.add(new Placed(path, layer, parameters, inputShape));
+        }
+    }
+
+    /** Adds the nodes of {@code placed}; true if it folded {@code next} (a batch norm) as well. */
+    private boolean add(Placed placed, Placed next) {
+        long[] in = placed.inputShape();
+        switch (placed.layer()) {
+            case Convolution2D conv -> {
+                boolean fold = foldable(next);
+                String[] parameters = affineInitializers(placed, fold ? next : null);
+                long[] h = conv.padding().beforeAfter(in[1], conv.filterSize(), conv.stride());
+                long[] w = conv.padding().beforeAfter(in[2], conv.filterSize(), conv.stride());
+                node("Conv", placed.path(), List.of(current, parameters[0], parameters[1]),
+                        OnnxMessages.intsAttribute("kernel_shape", conv.filterSize(), conv.filterSize()),
+                        OnnxMessages.intsAttribute("strides", conv.stride(), conv.stride()),
+                        // ONNX orders pads as all the starts, then all the ends: top, left, bottom, right.
+                        OnnxMessages.intsAttribute("pads", h[0], w[0], h[1], w[1]));
+                return fold;
+            }
+            case Dense ignored -> {
+                if (in.length != 1) {
+                    // A dense layer reading C x H x W takes its features in that (row-major) order, as Flatten gives.
+                    node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
+                }
+                boolean fold = foldable(next);
+                String[] parameters = affineInitializers(placed, fold ? next : null);
+                // Y = A B^T + C with B the weights as jdnn stores them, outputs x inputs.
+                node("Gemm", placed.path(), List.of(current, parameters[0], parameters[1]),
+                        OnnxMessages.intAttribute("transB", 1));
+                return fold;
+            }
+            case BatchNorm norm -> {
+                List<String> inputs = new ArrayList<>(List.of(current));
+                for (Parameter p : placed.parameters()) inputs.add(initializer(p.spec().name(), p.spec().dims(), values(p)));
+                node("BatchNormalization", placed.path(), inputs,
+                        OnnxMessages.floatAttribute("epsilon", (float) norm.epsilon()));
+            }
+            case Activation activation -> activation(placed.path(), activation);
+            case Pooling2D pool -> {
+                long[] h = pool.padding().beforeAfter(in[1], pool.filterSize(), pool.stride());
+                long[] w = pool.padding().beforeAfter(in[2], pool.filterSize(), pool.stride());
+                List<ProtoWriter> attributes = new ArrayList<>(List.of(
+                        OnnxMessages.intsAttribute("kernel_shape", pool.filterSize(), pool.filterSize()),
+                        OnnxMessages.intsAttribute("strides", pool.stride(), pool.stride()),
+                        OnnxMessages.intsAttribute("pads", h[0], w[0], h[1], w[1])));
+                // jdnn averages over the inputs inside the window only, padding excluded (ONNX's default, made explicit).
+                if (pool.mode() == PoolMode.AVG) attributes.add(OnnxMessages.intAttribute("count_include_pad", 0));
+                node(pool.mode() == PoolMode.MAX ? "MaxPool" : "AveragePool", placed.path(), List.of(current),
+                        attributes.toArray(ProtoWriter[]::new));
+            }
+            case Flatten ignored -> node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
+            case Dropout ignored -> { } // the identity at inference
+            default -> throw new OnnxExportException("layer " + placed.path() + " " + placed.layer().name() + " ("
+                    + placed.layer().getClass().getSimpleName() + ") has no ONNX export; exportable: convolution, "
+                    + "dense, batch norm, activations (" + EXPORTABLE_ACTIVATIONS + "), pooling, flatten, dropout");
+        }
+        return false;
+    }
+
+    private boolean foldable(Placed next) {
+        return batchNorm == OnnxExport.BatchNormMode.FOLDED && next != null && next.layer() instanceof BatchNorm;
+    }
+
+    private void activation(String path, Activation activation) {
+        float p = (float) activation.parameter();
+        switch (activation.function()) {
+            case LINEAR -> { } // the identity
+            case RELU -> node("Relu", path, List.of(current));
+            case SIGMOID -> node("Sigmoid", path, List.of(current));
+            case TANH -> node("Tanh", path, List.of(current));
+            case LEAKY_RELU -> node("LeakyRelu", path, List.of(current), OnnxMessages.floatAttribute("alpha", p));
+            case ELU -> node("Elu", path, List.of(current), OnnxMessages.floatAttribute("alpha", p));
+            case SELU -> node("Selu", path, List.of(current),
+                    OnnxMessages.floatAttribute("alpha", (float) ActivationFunction.SELU_ALPHA),
+                    OnnxMessages.floatAttribute("gamma", (float) ActivationFunction.SELU_SCALE));
+            // Opset 13's Softmax normalizes along the one axis given: the features, or each pixel's channels.
+            case SOFTMAX -> node("Softmax", path, List.of(current), OnnxMessages.intAttribute("axis", 1));
+            case SOFTPLUS -> {
+                if (activation.parameter() != 1) throw unsupported(path, activation, "ONNX's Softplus has no beta");
+                node("Softplus", path, List.of(current));
+            }
+            case SWISH -> throw unsupported(path, activation, "ONNX has no Swish before opset 24");
+        }
+    }
+
+    private static OnnxExportException unsupported(String path, Activation activation, String why) {
+        return new OnnxExportException("layer " + path + ": activation " + activation.name() + " cannot be exported"
+                + " to ONNX opset " + OnnxExport.OPSET + " (" + why + "); exportable activations: "
+                + EXPORTABLE_ACTIVATIONS);
+    }
+
+    /**
+     * The weight and bias initializers of a convolution or dense layer, with {@code norm}'s batch norm folded in
+     * when given: per output channel o, W'[o] = W[o] k[o] and b'[o] = (b[o] - mean[o]) k[o] + shift[o] with
+     * k = scale / sqrt(variance + epsilon), in double and rounded once, as jdnn's compiled model folds.
+     */
+    private String[] affineInitializers(Placed layer, Placed norm) {
+        Parameter weight = layer.parameters().get(0);
+        Parameter bias = layer.parameters().get(1);
+        float[] w = values(weight);
+        float[] b = values(bias);
+        if (norm != null) {
+            float[] scale = values(norm.parameters().get(0));
+            float[] shift = values(norm.parameters().get(1));
+            float[] mean = values(norm.parameters().get(2));
+            float[] variance = values(norm.parameters().get(3));
+            double epsilon = ((BatchNorm) norm.layer()).epsilon();
+            int perChannel = w.length / b.length;
+            for (int o = 0; o < b.length; o++) {
+                double k = scale[o] / Math.sqrt((double) variance[o] + epsilon);
+                for (int i = o * perChannel, end = i + perChannel; i < end; i++) w[i] = (float) (w[i] * k);
+                b[o] = (float) ((b[o] - (double) mean[o]) * k + shift[o]);
+            }
+        }
+        return new String[] {initializer(weight.spec().name(), weight.spec().dims(), w),
+                initializer(bias.spec().name(), bias.spec().dims(), b)};
+    }
+
+    private String initializer(String name, long[] dims, float[] values) {
+        initializers.add(OnnxMessages.floatTensor(name, dims, values));
+        return name;
+    }
+
+    private static float[] values(Parameter parameter) {
+        return parameter.value().toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    private void node(String opType, String path, List<String> inputs, ProtoWriter... attributes) {
+        String name = "/" + path + "/" + opType;
+        String output = name + "_output_0";
+        nodes.add(new Node(opType, name, List.copyOf(inputs), output, List.of(attributes)));
+        current = output;
+    }
+}

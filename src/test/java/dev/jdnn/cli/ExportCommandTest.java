@@ -1,0 +1,109 @@
+package dev.jdnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Datasets;
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.onnx.OnnxExport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code export --onnx OUT MODEL}: the file it writes, its JSON line, and bad usage (exit 2, one line). */
+class ExportCommandTest {
+    private record Run(int status, String stdout, String stderr) {}
+
+    @TempDir
+    static Path folder;
+    private static Path relu;
+    private static Path swish;
+
+    @BeforeAll
+    static void saveTwoModels() throws Exception {
+        relu = save(ActivationFunction.RELU);
+        swish = save(ActivationFunction.SWISH);
+    }
+
+    private static Path save(ActivationFunction activation) throws Exception {
+        try (SimpleCNN model = SimpleCNN.builder().inChannels(List.of(1, 4)).outChannels(8)
+                .inFeatures(List.of(8 * 7 * 7, 16)).outFeatures(10).activation(activation).epochs(1).batchSize(50)
+                .threads(1).progress(false).build()) {
+            model.fit(Datasets.embeddedDefault().train().head(100));
+            Path file = folder.resolve(activation.label() + ".jdnn");
+            model.save(file);
+            return file;
+        }
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            int status = Main.execute(args);
+            return new Run(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void writesTheModelsOnnxExport() throws Exception {
+        Path out = folder.resolve("relu.onnx");
+        Run run = run("export", "--onnx", out.toString(), relu.toString());
+        assertEquals(0, run.status(), run.stderr());
+        // Batch norm is folded by default: the convolution is followed by its activation.
+        assertTrue(run.stdout().startsWith("wrote " + out + " (") && run.stdout().contains(": Conv -> Relu -> MaxPool"),
+                run.stdout());
+        try (SimpleCNN model = SimpleCNN.load(relu)) {
+            assertArrayEquals(OnnxExport.toBytes(model, OnnxExport.BatchNormMode.FOLDED), Files.readAllBytes(out));
+        }
+    }
+
+    @Test
+    void jsonNamesTheFileItsSizeAndOperators() throws Exception {
+        Path out = folder.resolve("nodes.onnx");
+        Run run = run("export", "--onnx", out.toString(), "--batch-norm", "nodes", "--json", relu.toString());
+        assertEquals(0, run.status(), run.stderr());
+        JsonNode json = new ObjectMapper().readTree(run.stdout().strip().lines().toList().getLast());
+        assertEquals(Files.size(out), json.get("bytes").asLong());
+        assertEquals("nodes", json.get("batch_norm").asText());
+        assertEquals(13, json.get("opset").asInt());
+        assertEquals("BatchNormalization", json.get("operators").get(1).asText(), json.toString());
+    }
+
+    @Test
+    void badUsageExitsWithStatus2AndOneLine() {
+        String[][] cases = {
+                {"export", relu.toString()},
+                {"export", "--onnx", folder.resolve("x.onnx").toString(), folder.resolve("missing.jdnn").toString()},
+                {"export", "--onnx", folder.resolve("x.onnx").toString(), "--batch-norm", "fused", relu.toString()},
+                {"export", "--onnx", folder.resolve("x.onnx").toString(), swish.toString()},
+        };
+        String[] reasons = {"--onnx", "missing.jdnn", "not one of folded, nodes", "swish"};
+        for (int i = 0; i < cases.length; i++) {
+            Run run = run(cases[i]);
+            String what = String.join(" ", cases[i]) + ": " + run.stderr();
+            assertEquals(2, run.status(), what);
+            assertTrue(run.stderr().startsWith("jdnn: ") && run.stderr().contains(reasons[i]), what);
+            assertEquals(1, run.stderr().strip().lines().count(), what);
+        }
+        assertTrue(Files.notExists(folder.resolve("x.onnx")), "nothing is written on bad usage");
+    }
+}
