@@ -261,18 +261,24 @@ public final class W1Bench {
         };
         out.println("running the C++ reference: bench/run-c-reference.sh " + String.join(" ", modes));
         Map<String, Object> nativeFigures = NativeReference.run(modes);
+        figures.put("native", nativeFigures);
+        figures.put("ratios", ratiosTo("C++", nativeFigures, SHARED_FIGURES));
+    }
+
+    /** jdnn / {@code peer} for each of {@code keys} that both report, printed as they are computed. */
+    private Map<String, Object> ratiosTo(String peer, Map<String, Object> peerFigures, List<String> keys) {
         Map<String, Object> ratios = new LinkedHashMap<>();
-        for (String key : SHARED_FIGURES) {
-            if (figures.get(key) instanceof Number jdnn && nativeFigures.get(key) instanceof Number c
-                    && c.doubleValue() != 0) {
-                double ratio = jdnn.doubleValue() / c.doubleValue();
+        for (String key : keys) {
+            if (figures.get(key) instanceof Number jdnn && peerFigures.get(key) instanceof Number other
+                    && other.doubleValue() != 0) {
+                double ratio = jdnn.doubleValue() / other.doubleValue();
                 ratios.put(key, round(ratio, 3));
-                out.printf(Locale.ROOT, "%-16s jdnn %10.1f  C++ %10.1f  jdnn/C++ %.3f (%s is better)%n", key,
-                        jdnn.doubleValue(), c.doubleValue(), ratio, key.endsWith("_us") ? "lower" : "higher");
+                out.printf(Locale.ROOT, "%-20s jdnn %10.1f  %s %10.1f  jdnn/%s %.3f (%s is better)%n", key,
+                        jdnn.doubleValue(), peer, other.doubleValue(), peer, ratio,
+                        key.endsWith("_ips") ? "higher" : "lower");
             }
         }
-        figures.put("native", nativeFigures);
-        figures.put("ratios", ratios);
+        return ratios;
     }
 
     /**
@@ -280,18 +286,8 @@ public final class W1Bench {
      * "onnxruntime_check": both accuracies of the exported model on the whole test set and how many images apart.
      */
     private void onnxRuntimeRatios() {
-        Map<String, Object> ratios = new LinkedHashMap<>();
-        for (String key : ONNXRUNTIME_FIGURES) {
-            if (figures.get(key) instanceof Number jdnn && onnxRuntime.get(key) instanceof Number ort
-                    && ort.doubleValue() != 0) {
-                double ratio = jdnn.doubleValue() / ort.doubleValue();
-                ratios.put(key, round(ratio, 3));
-                out.printf(Locale.ROOT, "%-20s jdnn %10.1f  ORT %10.1f  jdnn/ORT %.3f (%s is better)%n", key,
-                        jdnn.doubleValue(), ort.doubleValue(), ratio, key.equals("infer_b256_ips") ? "higher" : "lower");
-            }
-        }
         figures.put("onnxruntime", onnxRuntime);
-        figures.put("onnxruntime_ratios", ratios);
+        figures.put("onnxruntime_ratios", ratiosTo("ORT", onnxRuntime, ONNXRUNTIME_FIGURES));
         if (onnxRuntime.get("test_acc") instanceof Number ort && jdnnAccuracyOfExportedModel != null) {
             long apart = Math.round(Math.abs(jdnnAccuracyOfExportedModel - ort.doubleValue()) * testImages);
             Map<String, Object> check = new LinkedHashMap<>();
