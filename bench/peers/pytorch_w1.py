@@ -2,10 +2,14 @@
 """W1 (shared/W1.md) on PyTorch, measured the way `bin/jdnn bench w1` measures jdnn.
 
     /usr/bin/python3 bench/peers/pytorch_w1.py [--quick] [--data DIR]
+    /usr/bin/python3 bench/peers/pytorch_w1.py --accuracy-seeds 0 1 2 [--epochs 3] [--threads 2]
 
 Figures: train_ips_t1/t2 (540 timed steps of batch 100 after 20 warm-up steps, Adam, 1 and 2 threads),
 infer_b1_p50_us/p99_us (1 thread, eval mode, 10,000 calls after 1,000 warm-up, nearest-rank), infer_b256_ips
 (2 threads, best of 3 passes of 40 batches of 256 wrapping the test set, after a warm-up pass), rss_mb.
+With --accuracy-seeds it measures only test_acc, as `bin/jdnn bench w1 --what accuracy --seed S` does for jdnn:
+W1 trained for --epochs epochs on the first 54,000 training images (shuffled every epoch), seeded by S (weights,
+shuffles, dropout), then evaluated on the 10,000 test images; one accuracy per seed.
 Details go to stderr; the JSON object is the last line of stdout. Run it with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE unset (Debian's torch uses OpenBLAS).
 """
@@ -42,8 +46,8 @@ def load(folder, prefix):
     return x, torch.from_numpy(labels.astype(np.int64))
 
 
-def w1_model():
-    torch.manual_seed(0)
+def w1_model(seed=0):
+    torch.manual_seed(seed)
     model = nn.Sequential(
         nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32, momentum=0.1), nn.ReLU(), nn.MaxPool2d(2, 2),
         nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64, momentum=0.1), nn.ReLU(), nn.MaxPool2d(2, 2),
@@ -88,6 +92,31 @@ def train_ips(x, y, threads, timed_steps):
     print(f"train t{threads}: {ips:.1f} img/s; mean loss first/last timed steps "
           f"{sum(losses[:window]) / window:.3f}/{sum(losses[-window:]) / window:.3f}", file=sys.stderr)
     return ips
+
+
+def test_accuracy(x, y, x_test, y_test, seed, epochs, threads):
+    torch.set_num_threads(threads)
+    model = w1_model(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+    loss_fn = nn.CrossEntropyLoss()
+    generator = torch.Generator().manual_seed(seed)
+    start = time.perf_counter()
+    for _ in range(epochs):
+        model.train()
+        order = torch.randperm(TRAIN_COUNT, generator=generator)
+        for b in range(TRAIN_COUNT // BATCH):
+            index = order[b * BATCH:(b + 1) * BATCH]
+            optimizer.zero_grad(set_to_none=True)
+            loss_fn(model(x[index]), y[index]).backward()
+            optimizer.step()
+    model.eval()
+    with torch.inference_mode():
+        correct = sum(int((model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum())
+                      for i in range(0, x_test.shape[0], 1000))
+    accuracy = correct / x_test.shape[0]
+    print(f"seed {seed}: test accuracy {accuracy:.4f} after {epochs} epochs ({threads} threads, "
+          f"{time.perf_counter() - start:.0f} s)", file=sys.stderr)
+    return accuracy
 
 
 def percentile(sorted_values, p):
@@ -143,10 +172,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("W1_DATA", "/usr/share/datasets/fashion-mnist"))
     parser.add_argument("--quick", action="store_true", help="40 timed steps, 1,000 calls, 1 pass")
+    parser.add_argument("--accuracy-seeds", type=int, nargs="+", metavar="S", help="measure test_acc only, per seed")
+    parser.add_argument("--epochs", type=int, default=3, help="epochs of an accuracy run (default 3)")
+    parser.add_argument("--threads", type=int, default=2, help="threads of an accuracy run (default 2)")
     args = parser.parse_args()
     x, y = load(args.data, "train")
     x_train, y_train = x[:TRAIN_COUNT].contiguous(), y[:TRAIN_COUNT].contiguous()
-    x_test, _ = load(args.data, "t10k")
+    x_test, y_test = load(args.data, "t10k")
+    if args.accuracy_seeds:
+        accuracies = {str(s): round(test_accuracy(x_train, y_train, x_test, y_test, s, args.epochs, args.threads), 4)
+                      for s in args.accuracy_seeds}
+        print(json.dumps({"test_acc_by_seed": accuracies, "epochs": args.epochs, "threads": args.threads,
+                          "engine": "pytorch", "version": torch.__version__}))
+        return
     timed = 40 if args.quick else TIMED_STEPS
     result = {
         "train_ips_t1": round(train_ips(x_train, y_train, 1, timed), 1),

@@ -21,22 +21,26 @@ import java.util.Map;
  */
 public final class W1Bench {
     /** Which figures to measure. */
-    public enum What { TRAIN, INFER, ALL }
+    public enum What { TRAIN, INFER, ALL, ACCURACY }
 
     /**
      * @param threads            OpenMP threads for the test-accuracy training run
      * @param epochs             epochs of the test-accuracy run
+     * @param seed               seed of the test-accuracy run (weights, shuffles, dropout; W1's is 0)
      * @param compareNative      also run the C++ oneDNN reference ({@link NativeReference})
      * @param compareOnnxRuntime also run ONNX Runtime on the same model ({@link OnnxRuntimeReference}); inference only
      */
-    public record Options(What what, int threads, int epochs, boolean quick, boolean compareNative,
+    public record Options(What what, int threads, int epochs, long seed, boolean quick, boolean compareNative,
                           boolean compareOnnxRuntime) {
         public Options {
-            if (what == null) throw new IllegalArgumentException("what must be one of train, infer, all");
+            if (what == null) throw new IllegalArgumentException("what must be one of train, infer, all, accuracy");
             if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-            if (compareOnnxRuntime && what == What.TRAIN) {
+            if (compareOnnxRuntime && (what == What.TRAIN || what == What.ACCURACY)) {
                 throw new IllegalArgumentException("--compare-onnxruntime compares inference: use --what infer or all");
+            }
+            if (compareNative && what == What.ACCURACY) {
+                throw new IllegalArgumentException("--compare-native compares speed: use --what train, infer or all");
             }
         }
     }
@@ -91,7 +95,9 @@ public final class W1Bench {
         W1.Data data = W1.Data.load();
         SimpleCNN trained = null;
         try {
-            if (options.what() != What.INFER) {
+            if (options.what() == What.ACCURACY) {
+                trained = testAccuracy(data);
+            } else if (options.what() != What.INFER) {
                 trainingThroughput(data.train(), 1);
                 trainingThroughput(data.train(), 2);
                 trained = testAccuracy(data);
@@ -100,7 +106,7 @@ public final class W1Bench {
                 // before inference adds its batch-256 plans: what the training target is about.
                 figures.put("train_rss_mb", round(ProcessFacts.peakRssMb(), 1));
             }
-            if (options.what() != What.TRAIN) inference(data, trained);
+            if (options.what() == What.INFER || options.what() == What.ALL) inference(data, trained);
         } finally {
             if (trained != null) trained.close();
         }
@@ -145,7 +151,7 @@ public final class W1Bench {
     private SimpleCNN testAccuracy(W1.Data data) {
         Dataset train = data.train().head(sizes.accuracyTrainImages());
         Dataset valid = data.valid().tail(sizes.accuracyValidImages());
-        SimpleCNN model = W1.model().threads(options.threads()).epochs(options.epochs()).build();
+        SimpleCNN model = W1.model().threads(options.threads()).epochs(options.epochs()).seed(options.seed()).build();
         try {
             long start = System.nanoTime();
             History history = model.fit(train, valid);
@@ -157,10 +163,12 @@ public final class W1Bench {
             figures.put("test_acc", round(accuracy, 4));
             figures.put("epochs", history.epochsRun());
             figures.put("threads", options.threads());
+            figures.put("seed", options.seed());
             figures.put("fit_ips", round(fitIps, 1));
             figures.put("fit_seconds", round(seconds, 1));
-            out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs on %d images (%d threads, %.1f s, fit %.1f img/s)%n",
-                    accuracy, history.epochsRun(), train.count(), options.threads(), seconds, fitIps);
+            out.printf(Locale.ROOT, "test accuracy %.4f after %d epochs on %d images (seed %d, %d threads, %.1f s, fit"
+                    + " %.1f img/s)%n", accuracy, history.epochsRun(), train.count(), options.seed(), options.threads(),
+                    seconds, fitIps);
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -258,6 +266,7 @@ public final class W1Bench {
             case TRAIN -> List.of("train");
             case INFER -> List.of("infer");
             case ALL -> List.of("infer", "train");
+            case ACCURACY -> throw new IllegalStateException("an accuracy run has no speed to compare");
         };
         out.println("running the C++ reference: bench/run-c-reference.sh " + String.join(" ", modes));
         Map<String, Object> nativeFigures = NativeReference.run(modes);

@@ -15,12 +15,16 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKLOAD", description = "the workload: w1")
     String workload;
-    @Option(names = "--what", defaultValue = "all", description = "train, infer or all (default: all)")
+    @Option(names = "--what", defaultValue = "all",
+            description = "train, infer, all (default) or accuracy (the test-accuracy run alone)")
     String what;
     @Option(names = "--threads", description = "OpenMP threads of the test-accuracy run (default: all cores)")
     Integer threads;
     @Option(names = "--epochs", description = "epochs of the test-accuracy run (default: 3, quick: 1)")
     Integer epochs;
+    @Option(names = "--seed", defaultValue = "0",
+            description = "seed of the test-accuracy run: weights, shuffles, dropout (default: 0, W1's)")
+    long seed;
     @Option(names = "--quick", description = "shortened measurements for smoke tests (well under a minute)")
     boolean quick;
     @Option(names = "--json", description = "end with one JSON line of the figures")
@@ -38,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!workload.equals("w1")) throw new IllegalArgumentException("unknown workload '" + workload + "'; known: w1");
         W1Bench.Options options = new W1Bench.Options(parseWhat(what),
                 threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-                epochs != null ? epochs : quick ? 1 : 3, quick, compareNative, compareOnnxRuntime);
+                epochs != null ? epochs : quick ? 1 : 3, seed, quick, compareNative, compareOnnxRuntime);
         Map<String, Object> figures = new W1Bench(options, System.out).run();
         if (json) System.out.println(new ObjectMapper().writeValueAsString(figures));
         return 0;
@@ -49,7 +53,8 @@ final class BenchCommand implements Callable<Integer> {
             case "train" -> W1Bench.What.TRAIN;
             case "infer" -> W1Bench.What.INFER;
             case "all" -> W1Bench.What.ALL;
-            default -> throw new IllegalArgumentException("--what '" + value + "' is not one of train, infer, all");
+            case "accuracy" -> W1Bench.What.ACCURACY;
+            default -> throw new IllegalArgumentException("--what '" + value + "' is not one of train, infer, all, accuracy");
         };
     }
 }

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,28 @@ class BenchCommandTest {
         }
     }
 
+    /** {@code --what accuracy}: the seeded test-accuracy run alone, repeatable bit for bit. */
+    @Test
+    void accuracyRunTrainsTheGivenSeedAndNothingElse() throws Exception {
+        assumeTrue(Files.isDirectory(Datasets.DEBIAN_FASHION_MNIST),
+                "Fashion-MNIST (Debian's dataset-fashion-mnist) is not installed");
+        List<JsonNode> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Run run = run("bench", "w1", "--what", "accuracy", "--seed", "3", "--threads", "1", "--quick", "--json");
+            assertEquals(0, run.status(), run.stdout());
+            runs.add(new ObjectMapper().readTree(run.stdout().strip().lines().toList().getLast()));
+        }
+        JsonNode json = runs.getFirst();
+        assertEquals("accuracy", json.get("what").asText());
+        assertEquals(3, json.get("seed").asLong());
+        double accuracy = json.path("test_acc").asDouble(-1);
+        assertTrue(accuracy > 0.5 && accuracy <= 1, "test_acc after one quick epoch = " + json.get("test_acc"));
+        assertEquals(accuracy, runs.getLast().get("test_acc").asDouble(), "the same seed must give the same accuracy");
+        for (String key : List.of("train_ips_t1", "infer_b1_p50_us", "cold_start_ms")) {
+            assertTrue(!json.has(key), key + " measured by an accuracy run: " + json);
+        }
+    }
+
     @Test
     void badUsageExitsWithStatus2() {
         assertEquals(2, run("bench", "w2", "--quick").status(), "unknown workload");
@@ -85,5 +108,8 @@ class BenchCommandTest {
         assertEquals(2, run("bench").status(), "no workload");
         assertEquals(2, run("bench", "w1", "--what", "train", "--compare-onnxruntime").status(),
                 "ONNX Runtime compares inference only");
+        assertEquals(2, run("bench", "w1", "--what", "accuracy", "--compare-native").status(),
+                "the C++ reference compares speed, which an accuracy run does not measure");
+        assertEquals(2, run("bench", "w1", "--seed", "x").status(), "a seed that is not a number");
     }
 }
