@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  *     training not one byte allocated;
  * <li>all FFM memory (NMT's Other: counted arenas and jdnn's confined scratch arenas) grows by at most 64 KiB;
  * <li>what is malloc'ed outside the JVM's accounting (glibc's bytes in use minus NMT's malloc: oneDNN, libgomp) grows
- *     by at most 1 MiB. Over 900,000 predictions that catches a leak of 2 bytes per call; over 9,000 cycles, one of
- *     150 bytes per predictor (a oneDNN primitive or stream takes kilobytes); over 1,600 steps, one of 656 bytes;
+ *     by at most 1 MiB, up to the least of the last three samples (one sample can catch the JVM mid-malloc). Over
+ *     800,000 predictions that catches a leak of 2 bytes per call; over 6,000 cycles, one of 175 bytes per predictor
+ *     (a oneDNN primitive or stream takes kilobytes); over 1,400 steps, one of 750 bytes;
  * <li>the anonymous resident memory grows by at most 16 MiB. It is a high-water mark: glibc keeps freed memory of
  *     the JVM compilers' transient arenas (tens of MiB while C2 works) and caches the stacks of ended threads, so it
  *     can rise without a leak; 16 MiB is what a leak of 19 bytes per prediction would add.
@@ -101,8 +102,13 @@ class SoakTest {
         assertTrue(to.nmtOtherKb() - from.nmtOtherKb() <= FFM_SLACK_KB, where + "FFM memory (NMT Other) grew from "
                 + from.nmtOtherKb() + " to " + to.nmtOtherKb() + " KiB");
         if (from.outsideJvmKb() >= 0) {
-            assertTrue(to.outsideJvmKb() - from.outsideJvmKb() <= OUTSIDE_JVM_SLACK_KB, where + "malloc outside the JVM"
-                    + " grew from " + from.outsideJvmKb() + " to " + to.outsideJvmKb() + " KiB");
+            // glibc's figure and NMT's are read one after the other, so a JVM malloc in between (a JIT compilation)
+            // shows in one sample as a transient of up to 1.6 MiB; a leak raises every later sample, so the least of
+            // the last three still shows it.
+            long last = mine.subList(mine.size() - 3, mine.size()).stream()
+                    .mapToLong(s -> s.memory().outsideJvmKb()).min().orElseThrow();
+            assertTrue(last - from.outsideJvmKb() <= OUTSIDE_JVM_SLACK_KB, where + "malloc outside the JVM grew from "
+                    + from.outsideJvmKb() + " to " + last + " KiB (the least of the last three samples)");
         }
         assertTrue(to.rssAnonKb() - from.rssAnonKb() <= RSS_SLACK_KB, where + "anonymous resident memory grew from "
                 + from.rssAnonKb() + " to " + to.rssAnonKb() + " KiB");
