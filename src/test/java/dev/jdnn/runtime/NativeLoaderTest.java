@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NativeLoaderTest {
     private static final Map<String, String> RACING = Map.of(LoaderProbe.THREADS_PROPERTY, "16");
-    private static final Map<String, String> PRELINKED_RACING = Map.of(LoaderProbe.THREADS_PROPERTY, "16",
-            LoaderProbe.PRELINK_PROPERTY, "true");
 
     @Test
     void loadsOneDnn313FromJdnnsOwnNativeResources() {
@@ -39,33 +39,17 @@ class NativeLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
     }
 
-    /** Issue 8: 16 threads of one fresh JVM make their first native call at once, on an empty cache. */
-    @Test
-    void threadsRacingTheFirstUseAllLoadTheSameLibrary(@TempDir Path cache) throws Exception {
-        ChildJvm.Result result = ChildJvm.run(cache, RACING, Map.of());
+    /**
+     * Issue 8: 16 threads of one fresh JVM make their first native call at once, on an empty cache; also with the
+     * prelinker's two threads (which SimpleCNN.load starts) racing them.
+     */
+    @ParameterizedTest(name = "prelinker racing too: {0}")
+    @ValueSource(booleans = {false, true})
+    void threadsRacingTheFirstUseAllLoadTheSameLibrary(boolean prelink, @TempDir Path cache) throws Exception {
+        ChildJvm.Result result = ChildJvm.run(cache, racing(prelink), Map.of());
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
                 result.output());
-    }
-
-    /** The prelinker's two threads (started by SimpleCNN.load) race 16 first uses; nothing deadlocks or differs. */
-    @Test
-    void threadsRacingThePrelinkerAllLoadTheSameLibrary(@TempDir Path cache) throws Exception {
-        ChildJvm.Result result = ChildJvm.run(cache, PRELINKED_RACING, Map.of());
-        assertEquals(0, result.exitCode(), result.output());
-        assertTrue(result.output().contains("version=3.13.") && result.output().contains("16 threads agree"),
-                result.output());
-    }
-
-    /** The prelinker keeps a load failure to itself: every caller still gets the loader's own error. */
-    @Test
-    void aWrongLibraryReachesEveryCallerPastThePrelinker(@TempDir Path cache) throws Exception {
-        Path notOneDnn = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libgomp.so.1");
-        ChildJvm.Result result = ChildJvm.run(cache, PRELINKED_RACING, Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
-        assertEquals(3, result.exitCode(), result.output());
-        assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("16 threads agree"),
-                result.output());
-        assertFalse(result.output().contains("Exception in thread"), result.output());
     }
 
     /** Issue 8: two JVMs of 16 racing threads each extract into one empty cache and load from it at once. */
@@ -120,14 +104,22 @@ class NativeLoaderTest {
     /**
      * Issue 8: threads racing the first use of a library that is not oneDNN all get the loader's error. The loader
      * used to publish the library before checking its version, so a thread could bind symbols from it meanwhile.
+     * The prelinker, racing them too, keeps the failure to itself: nothing is thrown on its threads.
      */
-    @Test
-    void threadsRacingAWrongLibraryAllGetTheSameError(@TempDir Path cache) throws Exception {
+    @ParameterizedTest(name = "prelinker racing too: {0}")
+    @ValueSource(booleans = {false, true})
+    void threadsRacingAWrongLibraryAllGetTheSameError(boolean prelink, @TempDir Path cache) throws Exception {
         Path notOneDnn = Path.of(System.getProperty("jdnn.test.nativeStaging"), "jdnn/native/linux-x86_64/libgomp.so.1");
-        ChildJvm.Result result = ChildJvm.run(cache, RACING, Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
+        ChildJvm.Result result = ChildJvm.run(cache, racing(prelink),
+                Map.of(NativeLoader.LIBRARY_ENV, notOneDnn.toString()));
         assertEquals(3, result.exitCode(), result.output());
         assertTrue(result.output().contains("is not a oneDNN library") && result.output().contains("16 threads agree"),
                 result.output());
+        assertFalse(result.output().contains("Exception in thread"), result.output());
+    }
+
+    private static Map<String, String> racing(boolean prelink) {
+        return prelink ? Map.of(LoaderProbe.THREADS_PROPERTY, "16", LoaderProbe.PRELINK_PROPERTY, "true") : RACING;
     }
 
     @Test
