@@ -181,20 +181,12 @@ final class Folding {
 
         /** Folds batch norm (parameters scale, shift, running mean, running variance) into the weights. */
         void fold(BatchNorm norm, List<Parameter> parameters) {
-            float[] scale = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
-            float[] shift = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
-            float[] mean = parameters.get(2).value().toArray(ValueLayout.JAVA_FLOAT);
-            float[] variance = parameters.get(3).value().toArray(ValueLayout.JAVA_FLOAT);
-            if (scale.length != bias.length) {
-                throw new IllegalStateException(norm.name() + " normalizes " + scale.length + " channels but "
+            long channels = parameters.get(0).spec().elementCount();
+            if (channels != bias.length) {
+                throw new IllegalStateException(norm.name() + " normalizes " + channels + " channels but "
                         + layer.name() + " gives " + bias.length);
             }
-            int perChannel = weights.length / bias.length;
-            for (int o = 0; o < bias.length; o++) {
-                double k = scale[o] / Math.sqrt((double) variance[o] + norm.epsilon());
-                for (int i = o * perChannel, end = i + perChannel; i < end; i++) weights[i] = (float) (weights[i] * k);
-                bias[o] = (float) ((bias[o] - (double) mean[o]) * k + shift[o]);
-            }
+            norm.foldInto(weights, bias, parameters);
         }
 
         InferenceOp toOp(Arena owner) {

@@ -131,35 +131,30 @@ final class PlanCompiler {
         MemoryDesc dstAny = MemoryDesc.of(arena, inner, FormatTag.ANY, withBatch(op.outputShape()));
         PrimitiveDesc desc = PrimitiveDescs.poolingForward(arena, PropKind.FORWARD_INFERENCE, op.algorithm(),
                 src.desc(), dstAny, op.strides(), op.kernel(), op.padBefore(), op.padAfter(), new PrimitiveAttr(arena));
-        Value dst = allocate(desc.query(Query.DST), src);
-        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
-        args.put(Arg.SRC, src.memory());
-        args.put(Arg.DST, dst.memory());
-        add(BoundStep.Kind.POOL, desc, args);
-        return dst;
+        return oneInOneOut(BoundStep.Kind.POOL, desc, Arg.SRC, src, Arg.DST, desc.query(Query.DST));
     }
 
     private Value softmax(Value in) {
         Value src = in.desc().dataType() == inner ? in : relayout(in, plain(inner, in.dims()));
         PrimitiveDesc desc = PrimitiveDescs.softmaxForward(arena, PropKind.FORWARD_INFERENCE,
                 Algorithm.SOFTMAX_ACCURATE, src.desc(), src.desc(), 1, new PrimitiveAttr(arena));
-        Value dst = allocate(desc.query(Query.DST), src);
-        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
-        args.put(Arg.SRC, src.memory());
-        args.put(Arg.DST, dst.memory());
-        add(BoundStep.Kind.SOFTMAX, desc, args);
-        return dst;
+        return oneInOneOut(BoundStep.Kind.SOFTMAX, desc, Arg.SRC, src, Arg.DST, desc.query(Query.DST));
     }
 
     /** {@code value} in layout {@code wanted}: itself when it already is, else the output of a new reorder. */
     private Value relayout(Value value, MemoryDesc wanted) {
         if (value.desc().sameAs(wanted)) return value;
         PrimitiveDesc desc = PrimitiveDescs.reorder(arena, value.desc(), wanted, new PrimitiveAttr(arena));
-        Value dst = allocate(wanted, value);
+        return oneInOneOut(BoundStep.Kind.REORDER, desc, Arg.FROM, value, Arg.TO, wanted);
+    }
+
+    /** Adds a step of {@code desc} reading {@code src} as {@code in} and writing a new activation as {@code out}. */
+    private Value oneInOneOut(BoundStep.Kind kind, PrimitiveDesc desc, Arg in, Value src, Arg out, MemoryDesc dstDesc) {
+        Value dst = allocate(dstDesc, src);
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
-        args.put(Arg.FROM, value.memory());
-        args.put(Arg.TO, dst.memory());
-        add(BoundStep.Kind.REORDER, desc, args);
+        args.put(in, src.memory());
+        args.put(out, dst.memory());
+        add(kind, desc, args);
         return dst;
     }
 

@@ -70,6 +70,33 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
     }
 
     /**
+     * Folds this layer, as inference computes it, into the weights and bias of the convolution or dense layer
+     * right before it, in place: per output channel o, W'[o] = W[o] k[o] and b'[o] = (b[o] - mean[o]) k[o] +
+     * shift[o] with k = scale / sqrt(variance + epsilon), in double and rounded once.
+     *
+     * @param weights    the layer's weights, output channel first
+     * @param bias       the layer's bias, one value per output channel
+     * @param parameters this layer's parameters: scale, shift, running mean, running variance
+     * @throws IllegalArgumentException if {@code bias} does not hold one value per channel of this layer
+     */
+    default void foldInto(float[] weights, float[] bias, List<Parameter> parameters) {
+        float[] scale = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
+        float[] shift = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
+        float[] mean = parameters.get(2).value().toArray(ValueLayout.JAVA_FLOAT);
+        float[] variance = parameters.get(3).value().toArray(ValueLayout.JAVA_FLOAT);
+        if (scale.length != bias.length) {
+            throw new IllegalArgumentException(name() + " normalizes " + scale.length + " channels but the bias it"
+                    + " folds into holds " + bias.length);
+        }
+        int perChannel = weights.length / bias.length;
+        for (int o = 0; o < bias.length; o++) {
+            double k = scale[o] / Math.sqrt((double) variance[o] + epsilon());
+            for (int i = o * perChannel, end = i + perChannel; i < end; i++) weights[i] = (float) (weights[i] * k);
+            bias[o] = (float) ((bias[o] - (double) mean[o]) * k + shift[o]);
+        }
+    }
+
+    /**
      * Sets batch-norm parameters to their starting values: scale 1, shift 0, running mean 0, running
      * variance 1 (so an untrained layer is the identity, up to epsilon, in both modes).
      * @throws IllegalArgumentException for a parameter that is not one of the four batch-norm kinds

@@ -191,27 +191,14 @@ final class OnnxGraph {
 
     /**
      * The weight and bias initializers of a convolution or dense layer, with {@code norm}'s batch norm folded in
-     * when given: per output channel o, W'[o] = W[o] k[o] and b'[o] = (b[o] - mean[o]) k[o] + shift[o] with
-     * k = scale / sqrt(variance + epsilon), in double and rounded once, as jdnn's compiled model folds.
+     * when given, as jdnn's compiled model folds it ({@link BatchNorm#foldInto}).
      */
     private String[] affineInitializers(Placed layer, Placed norm) {
         Parameter weight = layer.parameters().get(0);
         Parameter bias = layer.parameters().get(1);
         float[] w = values(weight);
         float[] b = values(bias);
-        if (norm != null) {
-            float[] scale = values(norm.parameters().get(0));
-            float[] shift = values(norm.parameters().get(1));
-            float[] mean = values(norm.parameters().get(2));
-            float[] variance = values(norm.parameters().get(3));
-            double epsilon = ((BatchNorm) norm.layer()).epsilon();
-            int perChannel = w.length / b.length;
-            for (int o = 0; o < b.length; o++) {
-                double k = scale[o] / Math.sqrt((double) variance[o] + epsilon);
-                for (int i = o * perChannel, end = i + perChannel; i < end; i++) w[i] = (float) (w[i] * k);
-                b[o] = (float) ((b[o] - (double) mean[o]) * k + shift[o]);
-            }
-        }
+        if (norm != null) ((BatchNorm) norm.layer()).foldInto(w, b, norm.parameters());
         return new String[] {initializer(weight.spec().name(), weight.spec().dims(), w),
                 initializer(bias.spec().name(), bias.spec().dims(), b)};
     }
