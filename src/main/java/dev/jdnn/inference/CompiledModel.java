@@ -16,6 +16,10 @@ import java.util.List;
  * <p>Predictions run on {@link Predictor}s: one per thread, cheap to create, all sharing this model's
  * folded weights read-only. A compiled model owns that native memory; {@link #close()} frees it and
  * refuses while any of its predictors is still open.
+ * <p>Each dense layer runs the fastest of the implementations oneDNN offers for it, timed when the first plan
+ * for a batch size and thread count is compiled and then kept for every predictor of this model, which
+ * therefore all compute alike, to the bit. Two compiled models of the same network may choose apart where
+ * two implementations are about as fast; their results then differ in the last bits (rounding).
  * <p>Thread-safe: predictors may be created and closed from any thread.
  */
 public final class CompiledModel implements AutoCloseable {
@@ -25,6 +29,7 @@ public final class CompiledModel implements AutoCloseable {
     private final CountingArena arena;
     private final List<InferenceOp> ops;
     private final PackedWeights packedWeights;
+    private final DenseImplementations denseImplementations;
     private final long[] imageShape;
     private final int imageSize;
     private final int outputSize;
@@ -34,7 +39,8 @@ public final class CompiledModel implements AutoCloseable {
     private int openPredictors;
     private boolean closed;
 
-    private CompiledModel(Network network, int maxBatch, Precision precision, Layout layout) {
+    private CompiledModel(Network network, int maxBatch, Precision precision, Layout layout,
+                          DenseImplementations denseImplementations) {
         this.arena = new CountingArena();
         try {
             this.ops = Folding.fold(network, arena);
@@ -43,6 +49,7 @@ public final class CompiledModel implements AutoCloseable {
             throw e;
         }
         this.packedWeights = new PackedWeights(arena, ops.size());
+        this.denseImplementations = denseImplementations;
         this.imageShape = network.inputShape();
         this.imageSize = Math.toIntExact(product(imageShape));
         this.outputSize = Math.toIntExact(product(network.outputShape()));
@@ -69,6 +76,11 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     static CompiledModel of(SimpleCNN model, int maxBatch, Precision precision, Layout layout) {
+        return of(model, maxBatch, precision, layout, new DenseImplementations());
+    }
+
+    static CompiledModel of(SimpleCNN model, int maxBatch, Precision precision, Layout layout,
+                            DenseImplementations denseImplementations) {
         if (model == null) throw new IllegalArgumentException("model must not be null");
         if (precision == null) throw new IllegalArgumentException("precision must be F32 or BF16, got null");
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
@@ -80,7 +92,7 @@ public final class CompiledModel implements AutoCloseable {
             throw new UnsupportedOperationException("bf16 inference needs a CPU with native bf16 arithmetic"
                     + " (avx512_core_bf16 or AMX); oneDNN dispatches to " + OneDnn.isa() + " here: use Precision.F32");
         }
-        return new CompiledModel(network, maxBatch, precision, layout);
+        return new CompiledModel(network, maxBatch, precision, layout, denseImplementations);
     }
 
     /** A predictor running on 1 OpenMP thread. */
@@ -143,6 +155,10 @@ public final class CompiledModel implements AutoCloseable {
 
     PackedWeights packedWeights() {
         return packedWeights;
+    }
+
+    DenseImplementations denseImplementations() {
+        return denseImplementations;
     }
 
     Layout layout() {

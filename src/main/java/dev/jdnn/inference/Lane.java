@@ -45,7 +45,7 @@ final class Lane {
         BatchPlan plan = n <= plans.length ? plans[n - 1] : null;
         if (plan == null) {
             Threads.set(threads);
-            plan = PlanCompiler.compile(model, n, arena, buffers, stream);
+            plan = PlanCompiler.compile(model, n, threads, arena, buffers, stream);
             if (n > plans.length) {
                 plans = Arrays.copyOf(plans, (int) Math.min(Math.max(n, 2L * plans.length), maxBatch));
             }

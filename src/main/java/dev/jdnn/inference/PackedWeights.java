@@ -45,6 +45,14 @@ final class PackedWeights {
             if (p.desc().sameAs(wanted)) return p.data();
         }
         MemorySegment data = owner.allocate(wanted.byteSize(), Memory.ALIGNMENT);
+        reorder(plain, plainData, wanted, data, stream);
+        packed.add(new Packed(wanted.copy(owner), data));
+        return data;
+    }
+
+    /** Reorders {@code plainData}, laid out as {@code plain}, into {@code data} laid out as {@code wanted}. */
+    static void reorder(MemoryDesc plain, MemorySegment plainData, MemoryDesc wanted, MemorySegment data,
+                        Stream stream) {
         try (Arena scratch = Arena.ofConfined()) {
             Engine engine = Engine.cpu();
             Memory from = new Memory(plain, engine, scratch, plainData);
@@ -57,7 +65,5 @@ final class PackedWeights {
             new Primitive(desc, scratch).execute(stream, args);
             stream.waitAll();
         }
-        packed.add(new Packed(wanted.copy(owner), data));
-        return data;
     }
 }

@@ -29,16 +29,21 @@ import java.util.Map;
  * the layouts oneDNN prefers, the shared packed weights, and a reorder only where one primitive's output
  * layout (or type) is not what the next one reads. The images are read plain by the first convolution
  * (a blocked input would pad a single channel to 16), and a dense layer reads its input in whatever
- * layout it arrives in, so the flatten in front of it costs nothing.
+ * layout it arrives in, so the flatten in front of it costs nothing. A dense layer runs the implementation
+ * {@link DenseImplementations} chose by timing.
  */
 final class PlanCompiler {
     private static final Engine ENGINE = Engine.cpu();
+    /** Timed runs of a candidate dense primitive at most, and the time after which a slow one stops early. */
+    private static final int TIMED_RUNS = 7;
+    private static final long TIMING_BUDGET_NANOS = 5_000_000;
 
     /** An activation tensor of the plan: its layout, its memory, and the buffer it lives in. */
     private record Value(MemoryDesc desc, Memory memory, Buffers.Slot slot, long[] dims) {}
 
     private final CompiledModel model;
     private final int batch;
+    private final int threads;
     private final Arena arena;
     private final Buffers buffers;
     private final Stream stream;
@@ -46,18 +51,23 @@ final class PlanCompiler {
     private final List<BoundStep> steps = new ArrayList<>();
     private final List<String> implementations = new ArrayList<>();
 
-    private PlanCompiler(CompiledModel model, int batch, Arena arena, Buffers buffers, Stream stream) {
+    private PlanCompiler(CompiledModel model, int batch, int threads, Arena arena, Buffers buffers, Stream stream) {
         this.model = model;
         this.batch = batch;
+        this.threads = threads;
         this.arena = arena;
         this.buffers = buffers;
         this.stream = stream;
         this.inner = model.precision() == Precision.BF16 ? DataType.BF16 : DataType.F32;
     }
 
-    /** Compiles {@code model} for {@code batch} images; everything it creates belongs to {@code arena}. */
-    static BatchPlan compile(CompiledModel model, int batch, Arena arena, Buffers buffers, Stream stream) {
-        return new PlanCompiler(model, batch, arena, buffers, stream).build();
+    /**
+     * Compiles {@code model} for {@code batch} images on a team of {@code threads}, the calling thread's current
+     * team size; everything it creates belongs to {@code arena}.
+     */
+    static BatchPlan compile(CompiledModel model, int batch, int threads, Arena arena, Buffers buffers,
+                             Stream stream) {
+        return new PlanCompiler(model, batch, threads, arena, buffers, stream).build();
     }
 
     private BatchPlan build() {
@@ -103,18 +113,50 @@ final class PlanCompiler {
         MemoryDesc src = in.desc().dataType() == inner ? in.desc()
                 : MemoryDesc.of(arena, inner, FormatTag.ANY, in.dims());
         MemoryDesc dst = last ? plain(DataType.F32, dstDims) : MemoryDesc.of(arena, inner, FormatTag.ANY, dstDims);
-        PrimitiveDesc desc = PrimitiveDescs.innerProductForward(arena, PropKind.FORWARD_INFERENCE, src,
-                any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps()));
+        PrimitiveDesc desc = model.denseImplementations().choose(new DenseImplementations.Key(index, batch, threads),
+                arena, owner -> PrimitiveDescs.innerProductForward(owner, PropKind.FORWARD_INFERENCE, src,
+                        any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps())),
+                (candidate, scratch) -> nanosOfOneRun(candidate, op, scratch));
         return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.DENSE);
     }
 
+    /**
+     * The best of a few timed runs of a candidate dense primitive, with the layer's weights and zero activations
+     * (a dense layer's time does not depend on its values). The best, since this machine's noise only adds.
+     */
+    private long nanosOfOneRun(PrimitiveDesc candidate, InferenceOp.Affine op, Arena scratch) {
+        MemoryDesc weightsDesc = candidate.query(Query.WEIGHTS);
+        Memory weights = new Memory(weightsDesc, ENGINE, scratch);
+        PackedWeights.reorder(plainWeights(scratch, op), op.weights(), weightsDesc, weights.data(), stream);
+        MemoryDesc scratchpad = candidate.query(Query.SCRATCHPAD);
+        boolean needsScratchpad = scratchpad != null && scratchpad.byteSize() > 0;
+        ExecArgs args = new ExecArgs(scratch, needsScratchpad ? 5 : 4)
+                .bind(Arg.SRC, new Memory(candidate.query(Query.SRC), ENGINE, scratch))
+                .bind(Arg.WEIGHTS, weights)
+                .bind(Arg.BIAS, new Memory(biasDesc(op), ENGINE, scratch, op.bias()))
+                .bind(Arg.DST, new Memory(candidate.query(Query.DST), ENGINE, scratch));
+        if (needsScratchpad) args.bind(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, scratch));
+        Primitive primitive = new Primitive(candidate, scratch);
+        long best = Long.MAX_VALUE;
+        long spent = 0;
+        // One untimed run first (first touches, caches); then up to TIMED_RUNS, fewer for a slow candidate.
+        for (int run = 0; run <= TIMED_RUNS && (run <= 2 || spent < TIMING_BUDGET_NANOS); run++) {
+            long start = System.nanoTime();
+            primitive.execute(stream, args);
+            stream.waitAll();
+            long nanos = System.nanoTime() - start;
+            if (run > 0) {
+                best = Math.min(best, nanos);
+                spent += nanos;
+            }
+        }
+        return best;
+    }
+
     private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src, BoundStep.Kind kind) {
-        long[] dims = op.weightDims();
-        FormatTag plainTag = dims.length == 4 ? FormatTag.OIHW : FormatTag.OI;
-        MemoryDesc plainWeights = MemoryDesc.of(arena, DataType.F32, plainTag, dims);
         MemoryDesc weightsDesc = desc.query(Query.WEIGHTS);
         Memory weights = new Memory(weightsDesc, ENGINE, arena,
-                model.packedWeights().in(index, weightsDesc, plainWeights, op.weights(), stream));
+                model.packedWeights().in(index, weightsDesc, plainWeights(arena, op), op.weights(), stream));
         Memory bias = new Memory(biasDesc(op), ENGINE, arena, op.bias());
         Value dst = allocate(desc.query(Query.DST), src);
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
@@ -185,6 +227,12 @@ final class PlanCompiler {
 
     private MemoryDesc any(long[] dims) {
         return MemoryDesc.of(arena, inner, FormatTag.ANY, dims);
+    }
+
+    /** The folded weights as the model holds them: plain float32. */
+    private static MemoryDesc plainWeights(Arena owner, InferenceOp.Affine op) {
+        long[] dims = op.weightDims();
+        return MemoryDesc.of(owner, DataType.F32, dims.length == 4 ? FormatTag.OIHW : FormatTag.OI, dims);
     }
 
     private MemoryDesc biasDesc(InferenceOp.Affine op) {

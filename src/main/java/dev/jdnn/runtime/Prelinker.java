@@ -65,6 +65,7 @@ public final class Prelinker {
                 dnnl_h.dnnl_convolution_forward_primitive_desc_create$descriptor(),
                 dnnl_h.dnnl_pooling_forward_primitive_desc_create$descriptor(),
                 dnnl_h.dnnl_inner_product_forward_primitive_desc_create$descriptor(),
+                dnnl_h.dnnl_primitive_desc_next_impl$descriptor(),
                 dnnl_h.dnnl_reorder_primitive_desc_create$descriptor(),
                 dnnl_h.dnnl_primitive_desc_query$descriptor(),
                 dnnl_h.dnnl_primitive_desc_query_md$descriptor(),

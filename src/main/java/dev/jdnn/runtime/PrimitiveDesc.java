@@ -42,6 +42,17 @@ public final class PrimitiveDesc {
         }
     }
 
+    /**
+     * Moves this descriptor to the next implementation oneDNN offers for the same operation (its layouts may
+     * differ: query them again). Returns false, leaving the descriptor as it was, when there is none.
+     */
+    public boolean nextImplementation() {
+        int status = dnnl_primitive_desc_next_impl(handle);
+        if (status == dnnl_last_impl_reached) return false;
+        Dnnl.check(status, "dnnl_primitive_desc_next_impl");
+        return true;
+    }
+
     MemorySegment handle() {
         return handle;
     }
