@@ -16,8 +16,8 @@ import java.util.function.ToLongBiFunction;
  * speed: two implementations sum in different orders, so predictors choosing apart would disagree in the last
  * bits, and a model's predictors must compute alike.
  * <p>Why dense layers: at small batches they only stream their weights, and oneDNN's first choice is not always
- * the fastest there. On W1's 3136 x 128 layer at batch 1 on one thread (AMD Zen 5, oneDNN 3.13), its first
- * choice, {@code brg_matmul:avx2}, took 22-23 µs and its second, {@code x64:gemm:jit}, 18 µs. Convolutions
+ * the fastest there. On W1's 3136 x 128 layer at batch 1 on one thread (AMD Zen 5, oneDNN 3.13, a C++ probe),
+ * its first choice, {@code brg_matmul:avx2}, took 22-23 µs and its second, {@code x64:gemm:jit}, 18 µs. Convolutions
  * are left to oneDNN's order: creating one compiles kernels, too slow to do for each candidate.
  * <p>Thread-safe: the first plan to need a choice times it while later ones wait for it.
  */
@@ -72,11 +72,13 @@ final class DenseImplementations {
             name = pick(create, nanos);
             chosen.put(key, name);
         }
-        PrimitiveDesc first = create.apply(owner);
         PrimitiveDesc desc = create.apply(owner);
-        while (!(desc.implementation().equals(name) && sameLayouts(first, desc))) {
-            if (!desc.nextImplementation()) {
-                throw new IllegalStateException("oneDNN no longer offers " + name + " for dense layer " + key);
+        try (Arena scratch = Arena.ofConfined()) {
+            PrimitiveDesc first = create.apply(scratch);
+            while (!(desc.implementation().equals(name) && sameLayouts(first, desc))) {
+                if (!desc.nextImplementation()) {
+                    throw new IllegalStateException("oneDNN no longer offers " + name + " for dense layer " + key);
+                }
             }
         }
         return desc;

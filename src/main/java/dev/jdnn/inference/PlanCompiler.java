@@ -116,7 +116,7 @@ final class PlanCompiler {
         PrimitiveDesc desc = model.denseImplementations().choose(new DenseImplementations.Key(index, batch, threads),
                 arena, owner -> PrimitiveDescs.innerProductForward(owner, PropKind.FORWARD_INFERENCE, src,
                         any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps())),
-                (candidate, scratch) -> nanosOfOneRun(candidate, op, scratch));
+                (candidate, scratch) -> bestRunNanos(candidate, op, scratch));
         return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.DENSE);
     }
 
@@ -124,7 +124,7 @@ final class PlanCompiler {
      * The best of a few timed runs of a candidate dense primitive, with the layer's weights and zero activations
      * (a dense layer's time does not depend on its values). The best, since this machine's noise only adds.
      */
-    private long nanosOfOneRun(PrimitiveDesc candidate, InferenceOp.Affine op, Arena scratch) {
+    private long bestRunNanos(PrimitiveDesc candidate, InferenceOp.Affine op, Arena scratch) {
         MemoryDesc weightsDesc = candidate.query(Query.WEIGHTS);
         Memory weights = new Memory(weightsDesc, ENGINE, scratch);
         PackedWeights.reorder(plainWeights(scratch, op), op.weights(), weightsDesc, weights.data(), stream);
