@@ -48,7 +48,7 @@ public final class Prelinker {
     }
 
     /** The signatures, in the order a plan first calls them (so the caller finds the first ones ready). */
-    private static List<FunctionDescriptor> inferenceSignatures() {
+    static List<FunctionDescriptor> inferenceSignatures() {
         return List.of(
                 dnnl_common_h.dnnl_engine_create$descriptor(),
                 dnnl_h.dnnl_memory_desc_create_with_tag$descriptor(),
