@@ -16,10 +16,10 @@ import java.util.List;
  * <p>Predictions run on {@link Predictor}s: one per thread, cheap to create, all sharing this model's
  * folded weights read-only. A compiled model owns that native memory; {@link #close()} frees it and
  * refuses while any of its predictors is still open.
- * <p>Each dense layer runs the fastest of the implementations oneDNN offers for it, timed when the first plan
- * for a batch size and thread count is compiled and then kept for every predictor of this model, which
- * therefore all compute alike, to the bit. Two compiled models of the same network may choose apart where
- * two implementations are about as fast; their results then differ in the last bits (rounding).
+ * <p>Each dense layer runs the fastest of the implementations oneDNN offers for it, timed the first time a plan
+ * of the process needs it (a batch size and thread count of a layer of that shape) and then kept, so that all
+ * predictors of all compiled models of a network compute alike, to the bit. Another process may time a near
+ * tie the other way; its results may then differ from this one's in the last bits (rounding).
  * <p>Thread-safe: predictors may be created and closed from any thread.
  */
 public final class CompiledModel implements AutoCloseable {
@@ -76,7 +76,7 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     static CompiledModel of(SimpleCNN model, int maxBatch, Precision precision, Layout layout) {
-        return of(model, maxBatch, precision, layout, new DenseImplementations());
+        return of(model, maxBatch, precision, layout, DenseImplementations.timed());
     }
 
     static CompiledModel of(SimpleCNN model, int maxBatch, Precision precision, Layout layout,

@@ -69,10 +69,8 @@ class CompiledModelTest {
         }
     }
 
-    /** Predicts with oneDNN's first dense implementations: this test is about the file, not about that choice. */
     private static float[][] predict(SimpleCNN model, Dataset images) {
-        try (CompiledModel compiled = CompiledModel.of(model, 4, Precision.F32, CompiledModel.DEFAULT_LAYOUT,
-                DenseImplementations.ranked(0)); Predictor predictor = compiled.newPredictor()) {
+        try (CompiledModel compiled = CompiledModel.of(model, 4); Predictor predictor = compiled.newPredictor()) {
             return predictBatches(predictor, images, 4);
         }
     }
