@@ -11,6 +11,9 @@ Fixtures (src/test/resources/fixtures/layers/):
   conv_pool_dense.json          Conv2d(2->4, 3x3, padding 1) -> MaxPool2d(2) -> Flatten -> Linear(36->5)
   conv_bn_relu_pool_dense.json  Conv2d(2->4, 3x3, padding 1) -> BatchNorm2d(4) (training mode, batch
                                 statistics) -> ReLU -> MaxPool2d(2) -> Flatten -> Linear(36->5)
+  adam_steps.json               Conv2d(16->16, 3x3, padding 1) -> ReLU -> MaxPool2d(2) -> Flatten ->
+                                Linear(64->10), three Adam steps on cross-entropy (batch 4, 16 x 4 x 4):
+                                sizes at which oneDNN trains both weights in blocked layouts
 """
 import json
 import os
@@ -115,8 +118,48 @@ def make(name, seed, with_bn):
     print("wrote", path, "loss", float(loss))
 
 
+def make_adam_steps(name, seed, steps=3, batch=4, channels=16, size=4, classes=10, lr=0.01):
+    torch.manual_seed(seed)
+    conv = nn.Conv2d(channels, channels, 3, padding=1)
+    dense = nn.Linear(channels * (size // 2) ** 2, classes)
+    net = nn.Sequential(conv, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), dense).train()
+    tensors = {"conv.weight": tensor(conv.weight), "conv.bias": tensor(conv.bias),
+               "dense.weight": tensor(dense.weight), "dense.bias": tensor(dense.bias)}
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+    for step in range(steps):
+        x = torch.randn(batch, channels, size, size)
+        y = torch.randint(0, classes, (batch,))
+        tensors[f"input.{step}"] = tensor(x)
+        tensors[f"labels.{step}"] = tensor(y.to(torch.float32))
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+    tensors["losses"] = tensor(torch.tensor(losses))
+    for module, prefix in ((conv, "conv"), (dense, "dense")):
+        for kind in ("weight", "bias"):
+            parameter = getattr(module, kind)
+            tensors[f"after.{prefix}.{kind}"] = tensor(parameter)
+            tensors[f"exp_avg.{prefix}.{kind}"] = tensor(optimizer.state[parameter]["exp_avg"])
+            tensors[f"exp_avg_sq.{prefix}.{kind}"] = tensor(optimizer.state[parameter]["exp_avg_sq"])
+    fixture = {"description": name, "generator": "src/test/python/make_layer_fixtures.py",
+               "torch_version": torch.__version__, "seed": seed, "dtype": "float32",
+               "notes": [f"{steps} steps of torch.optim.Adam(lr={lr}, betas=(0.9, 0.999), eps=1e-8) on the mean "
+                         "cross-entropy of the logits; step k reads input.k and labels.k (class indices as floats)",
+                         "losses[k] is the loss of step k before its update; after.* are the parameters after the "
+                         "last step, exp_avg.* and exp_avg_sq.* Adam's first and second moments then"],
+               "tensors": tensors}
+    path = os.path.join(OUT_DIR, name + ".json")
+    with open(path, "w") as f:
+        f.write(to_json(fixture))
+    print("wrote", path, "losses", losses)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT_DIR, exist_ok=True)
     make("conv_pool_dense", 20240601, with_bn=False)
     make("conv_bn_relu_pool_dense", 20240602, with_bn=True)
+    make_adam_steps("adam_steps", 20240603)

@@ -3,6 +3,7 @@ package dev.jdnn.bench;
 import dev.jdnn.data.Batches;
 import dev.jdnn.layers.Mode;
 import dev.jdnn.layers.Network;
+import dev.jdnn.layers.ParameterBlock;
 import dev.jdnn.train.CrossEntropy;
 import dev.jdnn.train.Updater;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +18,7 @@ public final class TrainingStep {
     private static final CrossEntropy LOSS = new CrossEntropy();
 
     private final Network network;
-    private final Network.Compiled plan;
+    private final int batch;
     private final Updater updater;
     private final double lambda;
     private final Batches batches;
@@ -36,8 +37,9 @@ public final class TrainingStep {
                     + " but the last batch holds " + batches.size(batches.count() - 1) + " images");
         }
         this.network = network;
-        this.plan = network.plan(batch, Mode.TRAINING);
+        this.batch = batch;
         this.updater = updater;
+        network.arrangeLikeParameters(updater.state());
         this.lambda = lambda;
         this.batches = batches;
         this.width = Math.toIntExact(network.outputShape()[0]);
@@ -53,6 +55,7 @@ public final class TrainingStep {
     /** Trains on mini-batch {@code step mod batches().count()} and returns its loss (with the L2 term). */
     public double run(int step) {
         int b = step % batches.count();
+        Network.Compiled plan = network.plan(batch, Mode.TRAINING);
         int n = batches.copy(b, plan.input().segment(), labelSegment);
         MemorySegment.copy(labelSegment, ValueLayout.JAVA_INT, 0, labels, 0, n);
         plan.plan().forward();
@@ -61,8 +64,9 @@ public final class TrainingStep {
                 plan.gradOutput().segment());
         plan.plan().backward();
         network.synchronize();
-        loss += network.parameters().addL2(lambda);
-        updater.step(network.parameters().values(), network.parameters().grads());
+        ParameterBlock parameters = network.parametersAsTrained();
+        loss += parameters.addL2(lambda);
+        updater.step(parameters.values(), parameters.grads());
         return loss;
     }
 }

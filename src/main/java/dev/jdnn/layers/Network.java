@@ -6,6 +6,7 @@ import dev.jdnn.runtime.Engine;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ public final class Network implements AutoCloseable {
     private final CountingArena arena = new CountingArena();
     private final Stream stream;
     private final ParameterBlock parameters;
+    private final KernelLayouts layouts;
     private final Map<Key, Compiled> plans = new HashMap<>();
     /** One arena per compiled plan, so that a plan failing half-way frees what it had allocated. */
     private final List<Arena> planArenas = new ArrayList<>();
@@ -52,6 +54,7 @@ public final class Network implements AutoCloseable {
         try {
             this.stream = new Stream(Engine.cpu(), arena);
             this.parameters = new ParameterBlock(root.parameters(this.inputShape), arena);
+            this.layouts = new KernelLayouts(parameters, Engine.cpu(), stream, arena);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -76,14 +79,40 @@ public final class Network implements AutoCloseable {
         return arena;
     }
 
+    /** The parameters, every tensor in its plain layout (moved back there if a training plan ran since). */
     public ParameterBlock parameters() {
         requireOpen();
+        layouts.toPlain();
         return parameters;
     }
 
     /**
-     * The plan for {@code batch} samples in {@code mode}, compiled on first request. A plan that cannot be
-     * compiled frees what it allocated.
+     * The parameters as training plans keep them: weights may lie in their kernels' layouts, a permutation of the
+     * plain floats. Only for elementwise work between training steps (L2, an optimizer over {@code values()} and
+     * {@code grads()}), whose state must {@linkplain #arrangeLikeParameters follow} the same arrangement.
+     */
+    public ParameterBlock parametersAsTrained() {
+        requireOpen();
+        layouts.toTraining();
+        return parameters;
+    }
+
+    /**
+     * Keeps {@code segments}, each as large as {@code parameters().values()} (an optimizer's state), arranged like
+     * the parameters from now on, in place of the segments given before. They must hold plain data now.
+     *
+     * @throws IllegalArgumentException if a segment's size differs from the values'
+     */
+    public void arrangeLikeParameters(List<MemorySegment> segments) {
+        requireOpen();
+        layouts.follow(segments);
+    }
+
+    /**
+     * The plan for {@code batch} samples in {@code mode}, compiled on first request, with the parameters arranged
+     * for it: training plans find the weights in their kernels' layouts ({@link #parametersAsTrained()}), other
+     * plans plain. Run it before anything else rearranges them. A plan that cannot be compiled frees what it
+     * allocated.
      *
      * @throws IllegalArgumentException if batch is below 1, or its input alone would need more bytes than the
      *     machine has ({@link CountingArena#machineBytes()})
@@ -93,17 +122,20 @@ public final class Network implements AutoCloseable {
         Objects.requireNonNull(mode, "mode");
         if (batch <= 0) throw new IllegalArgumentException("batch size must be > 0, got " + batch);
         Compiled compiled = plans.get(new Key(batch, mode));
-        if (compiled != null) return compiled;
-        requireInputFits(batch);
-        CountingArena planArena = new CountingArena();
-        try {
-            compiled = compile(batch, mode, planArena);
-        } catch (RuntimeException | Error e) {
-            planArena.close();
-            throw e;
+        if (compiled == null) {
+            requireInputFits(batch);
+            CountingArena planArena = new CountingArena();
+            try {
+                compiled = compile(batch, mode, planArena);
+            } catch (RuntimeException | Error e) {
+                planArena.close();
+                throw e;
+            }
+            plans.put(new Key(batch, mode), compiled);
+            planArenas.add(planArena);
         }
-        plans.put(new Key(batch, mode), compiled);
-        planArenas.add(planArena);
+        if (mode == Mode.TRAINING) layouts.toTraining();
+        else layouts.toPlain();
         return compiled;
     }
 
@@ -118,7 +150,7 @@ public final class Network implements AutoCloseable {
     }
 
     private Compiled compile(long batch, Mode mode, Arena planArena) {
-        PlanContext context = new PlanContext(planArena, Engine.cpu(), stream);
+        PlanContext context = new PlanContext(planArena, Engine.cpu(), stream, layouts);
         long[] dims = withBatch(batch, inputShape);
         Tensor input = Tensor.plain(planArena, DataType.F32, dims);
         LayerPlan plan = root.plan(context, input, mode, parameters.parameters(), false);

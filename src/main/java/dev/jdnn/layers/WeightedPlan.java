@@ -2,6 +2,7 @@ package dev.jdnn.layers;
 
 import dev.jdnn.runtime.Arg;
 import dev.jdnn.runtime.DataType;
+import dev.jdnn.runtime.DnnlException;
 import dev.jdnn.runtime.FormatTag;
 import dev.jdnn.runtime.Memory;
 import dev.jdnn.runtime.MemoryDesc;
@@ -9,15 +10,17 @@ import dev.jdnn.runtime.PrimitiveAttr;
 import dev.jdnn.runtime.PrimitiveDesc;
 import dev.jdnn.runtime.PropKind;
 import dev.jdnn.runtime.Query;
+import dev.jdnn.runtime.Status;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
 
 /**
  * A layer with weights and a bias on one oneDNN primitive family (convolution, inner product): forward,
  * backward data and backward weights, with the layouts oneDNN prefers (format any) inside and reorders only
- * where they differ from the input, the plain parameters or the incoming gradient. Parameters stay plain
- * in the model's flat block; the weights are reordered into the primitive's layout before each forward, and
- * their gradient back into the plain block.
+ * where they differ from the input, the stored weights or the incoming gradient. The weights are stored plain
+ * in the model's flat block, or, for training plans of a network, in the layout the network's
+ * {@link KernelLayouts} chose; where the primitive wants another layout they are reordered before each forward,
+ * and their gradient back into the block's layout after each backward.
  */
 final class WeightedPlan implements LayerPlan {
     /** Makes the three primitive descriptors of one family; a layer supplies its geometry through it. */
@@ -37,7 +40,7 @@ final class WeightedPlan implements LayerPlan {
     private final Tensor input;
     private final Tensor src;
     private final Step inputReorder;
-    private final Tensor plainWeights;
+    private final Tensor storedWeights;
     private final Tensor weights;
     private final Step weightsReorder;
     private final Tensor output;
@@ -56,7 +59,7 @@ final class WeightedPlan implements LayerPlan {
     private Step diffWeightsReorder;
 
     /**
-     * @param weightDims the weights' dimensions as the primitive sees them, stored plain as {@code plainTag}
+     * @param weightDims the weights' dimensions as the primitive sees them, plain as {@code plainTag}
      * @param dst the output descriptor to ask for (format any, or a fixed plain one)
      */
     WeightedPlan(PlanContext context, Primitives primitives, Tensor input, long[] weightDims, FormatTag plainTag,
@@ -73,10 +76,12 @@ final class WeightedPlan implements LayerPlan {
         forwardDesc = primitives.forward(arena, prop, any(input.dims()), any(weightDims), biasDesc, dst);
         src = Step.inLayout(context, input, forwardDesc.query(Query.SRC));
         inputReorder = Step.reorder(context, input, src);
-        plainWeights = Tensor.wrap(new Memory(MemoryDesc.of(arena, DataType.F32, plainTag, weightDims),
-                context.engine(), arena, weight.value()));
-        weights = Step.inLayout(context, plainWeights, forwardDesc.query(Query.WEIGHTS));
-        weightsReorder = Step.reorder(context, plainWeights, weights);
+        MemoryDesc plain = MemoryDesc.of(arena, DataType.F32, plainTag, weightDims);
+        MemoryDesc stored = mode == Mode.TRAINING && context.layouts() != null
+                ? context.layouts().storage(weight, plain, forwardDesc.query(Query.WEIGHTS)) : plain;
+        storedWeights = Tensor.wrap(new Memory(stored, context.engine(), arena, weight.value()));
+        weights = Step.inLayout(context, storedWeights, forwardDesc.query(Query.WEIGHTS));
+        weightsReorder = Step.reorder(context, storedWeights, weights);
         Tensor biasTensor = Tensor.wrap(new Memory(biasDesc, context.engine(), arena, bias.value()));
         output = Tensor.of(arena, forwardDesc.query(Query.DST));
         forward = Step.of(context, forwardDesc).arg(Arg.SRC, src).arg(Arg.WEIGHTS, weights)
@@ -109,15 +114,15 @@ final class WeightedPlan implements LayerPlan {
     public void bindGradOutput(Tensor gradOutput) {
         if (backwardWeights != null) throw new IllegalStateException("gradient output is already bound");
         Arena arena = context.arena();
-        MemoryDesc weightsAny = any(plainWeights.dims());
+        MemoryDesc weightsAny = any(storedWeights.dims());
         MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, biasParam.spec().dims());
-        PrimitiveDesc weightsDesc = primitives.backwardWeights(arena, src.desc(), weightsAny, biasDesc,
-                output.desc(), forwardDesc);
+        PrimitiveDesc weightsDesc = inStoredLayout(primitives.backwardWeights(arena, src.desc(), weightsAny,
+                biasDesc, output.desc(), forwardDesc), biasDesc);
         Tensor diffDst = Step.inLayout(context, gradOutput, weightsDesc.query(Query.DIFF_DST));
         gradOutputReorder = Step.reorder(context, gradOutput, diffDst);
-        Tensor plainGrad = Tensor.wrap(new Memory(plainWeights.desc(), context.engine(), arena, weightParam.grad()));
-        Tensor diffWeights = Step.inLayout(context, plainGrad, weightsDesc.query(Query.DIFF_WEIGHTS));
-        diffWeightsReorder = Step.reorder(context, diffWeights, plainGrad);
+        Tensor storedGrad = Tensor.wrap(new Memory(storedWeights.desc(), context.engine(), arena, weightParam.grad()));
+        Tensor diffWeights = Step.inLayout(context, storedGrad, weightsDesc.query(Query.DIFF_WEIGHTS));
+        diffWeightsReorder = Step.reorder(context, diffWeights, storedGrad);
         Tensor diffBias = Tensor.wrap(new Memory(biasDesc, context.engine(), arena, biasParam.grad()));
         backwardWeights = Step.of(context, weightsDesc).arg(Arg.SRC, src).arg(Arg.DIFF_DST, diffDst)
                 .arg(Arg.DIFF_WEIGHTS, diffWeights).arg(Arg.DIFF_BIAS, diffBias).build();
@@ -131,6 +136,23 @@ final class WeightedPlan implements LayerPlan {
             backwardData = Step.of(context, dataDesc).arg(Arg.DIFF_DST, diffDst).arg(Arg.WEIGHTS, dataWeights)
                     .arg(Arg.DIFF_SRC, diffSrc).build();
         }
+    }
+
+    /**
+     * The backward-weights descriptor that writes the gradient straight in the stored weights' layout, when the
+     * weights are stored in a kernel layout and the kernel oneDNN chose for {@code chosen} also takes that layout;
+     * else {@code chosen}. Plainly stored weights keep oneDNN's choice: a plain gradient would cost a slower kernel.
+     */
+    private PrimitiveDesc inStoredLayout(PrimitiveDesc chosen, MemoryDesc biasDesc) {
+        if (storedWeights.isPlain() || chosen.query(Query.DIFF_WEIGHTS).sameAs(storedWeights.desc())) return chosen;
+        try {
+            PrimitiveDesc exact = primitives.backwardWeights(context.arena(), src.desc(), storedWeights.desc(),
+                    biasDesc, output.desc(), forwardDesc);
+            if (exact.implementation().equals(chosen.implementation())) return exact;
+        } catch (DnnlException e) {
+            if (e.status() != Status.UNIMPLEMENTED) throw e;
+        }
+        return chosen;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.jdnn.data.Batches;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.layers.Mode;
 import dev.jdnn.layers.Network;
+import dev.jdnn.layers.ParameterBlock;
 import dev.jdnn.runtime.CountingArena;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -51,6 +52,7 @@ public final class Trainer {
         this.options = options;
         this.shuffleRandom = shuffleRandom;
         this.out = out;
+        network.arrangeLikeParameters(updater.state());
     }
 
     /** Trains on {@code train}, validating on {@code valid} (may be null) after every epoch. */
@@ -84,7 +86,7 @@ public final class Trainer {
         int[] labels = new int[batchSize];
         MemorySegment labelSegment = MemorySegment.ofArray(new int[batchSize]);
         EarlyStopping stopping = new EarlyStopping(options.patience());
-        BestWeights best = new BestWeights(network.parameters(), arena);
+        BestWeights best = new BestWeights(network, arena);
         History history = new History();
         int done = from == null ? 0 : restore(from, batches, stopping, best, history);
         if (done > 0 && options.earlyStopping() && stopping.shouldStop()) {
@@ -162,8 +164,9 @@ public final class Trainer {
         double value = targets.loss(plan.plan().output().segment(), labels, 0, n, plan.gradOutput().segment());
         plan.plan().backward();
         network.synchronize();
-        value += network.parameters().addL2(options.lambda());
-        updater.step(network.parameters().values(), network.parameters().grads());
+        ParameterBlock parameters = network.parametersAsTrained();
+        value += parameters.addL2(options.lambda());
+        updater.step(parameters.values(), parameters.grads());
         return value;
     }
 }
