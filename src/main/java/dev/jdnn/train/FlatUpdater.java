@@ -65,20 +65,27 @@ abstract class FlatUpdater implements Updater {
         steps++;
         prepare(steps);
         for (long start = 0; start < count; start += CHUNK) {
-            int length = (int) Math.min(CHUNK, count - start);
-            long offset = start * Float.BYTES;
-            long bytes = (long) length * Float.BYTES;
-            // Byte copies keep the native order, which is also the order of a float[] on the heap.
-            MemorySegment.copy(params, offset, paramView, 0, bytes);
-            MemorySegment.copy(grads, offset, gradView, 0, bytes);
-            for (int k = 0; k < buffers.length; k++) {
-                MemorySegment.copy(buffers[k], offset, stateViews[k], 0, bytes);
-            }
-            update(length);
-            MemorySegment.copy(paramView, 0, params, offset, bytes);
-            for (int k = 0; k < buffers.length; k++) {
-                MemorySegment.copy(stateViews[k], 0, buffers[k], offset, bytes);
-            }
+            updateChunk(params, grads, start * Float.BYTES, (int) Math.min(CHUNK, count - start));
+        }
+    }
+
+    /**
+     * Updates the {@code length} parameters from byte {@code offset}. A method of its own, called once per chunk,
+     * so that the JIT compiles it fully after a few dozen steps; as the body of the loop in {@link #step} it waited
+     * for hundreds of steps of loop iterations (on-stack replacement), running in the slower first tier meanwhile.
+     */
+    private void updateChunk(MemorySegment params, MemorySegment grads, long offset, int length) {
+        long bytes = (long) length * Float.BYTES;
+        // Byte copies keep the native order, which is also the order of a float[] on the heap.
+        MemorySegment.copy(params, offset, paramView, 0, bytes);
+        MemorySegment.copy(grads, offset, gradView, 0, bytes);
+        for (int k = 0; k < buffers.length; k++) {
+            MemorySegment.copy(buffers[k], offset, stateViews[k], 0, bytes);
+        }
+        update(length);
+        MemorySegment.copy(paramView, 0, params, offset, bytes);
+        for (int k = 0; k < buffers.length; k++) {
+            MemorySegment.copy(stateViews[k], 0, buffers[k], offset, bytes);
         }
     }
 
