@@ -30,6 +30,8 @@ public final class KernelLayouts {
     private final Stream stream;
     private final Arena owner;
     private final Map<Parameter, Entry> entries = new IdentityHashMap<>();
+    /** How many entries are in their kernel layout: the calls of every step find all or none moved, without a walk. */
+    private int arrangedCount;
     private List<MemorySegment> followers = List.of();
 
     /** One weight kept in a kernel layout: where its floats lie in the block, and both descriptions of them. */
@@ -65,8 +67,9 @@ public final class KernelLayouts {
         if (entry != null) return entry.kernel;
         if (kernel.sameAs(plain) || kernel.byteSize() != plain.byteSize()) return plain;
         long offset = weight.value().address() - block.values().address();
-        entries.put(weight, new Entry(offset, plain.byteSize(), plain.copy(owner), kernel.copy(owner)));
-        return entries.get(weight).kernel;
+        entry = new Entry(offset, plain.byteSize(), plain.copy(owner), kernel.copy(owner));
+        entries.put(weight, entry);
+        return entry.kernel;
     }
 
     /**
@@ -95,11 +98,11 @@ public final class KernelLayouts {
     }
 
     private void move(boolean training) {
+        if (arrangedCount == (training ? entries.size() : 0)) return;
         List<Entry> moving = new ArrayList<>();
         for (Entry entry : entries.values()) {
             if (entry.arranged != training) moving.add(entry);
         }
-        if (moving.isEmpty()) return;
         List<MemorySegment> segments = new ArrayList<>(followers.size() + 2);
         segments.add(block.values());
         segments.add(block.grads());
@@ -117,6 +120,7 @@ public final class KernelLayouts {
                     floats.copyFrom(copy.segment().asSlice(0, entry.bytes));
                 }
                 entry.arranged = training;
+                arrangedCount += training ? 1 : -1;
             }
         }
     }

@@ -4,9 +4,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A parameter bound to storage: {@code value} and {@code grad} are slices of the model's flat parameter
- * and gradient blocks (f32, in the plain layout of the spec's dims except while a network's training plans hold
- * a weight in its kernel's layout: {@link Network#parametersAsTrained()}). {@code grad} is {@link MemorySegment#NULL} for state that is
- * not trained (running statistics). Backward overwrites {@code grad}; it never accumulates.
+ * and gradient blocks (f32, in the plain layout of the spec's dims except while a network's training plans
+ * hold a weight in its kernel's layout: {@link Network#parametersAsTrained()}). {@code grad} is
+ * {@link MemorySegment#NULL} for state that is not trained (running statistics). Backward overwrites
+ * {@code grad}; it never accumulates.
  */
 public record Parameter(ParameterSpec spec, MemorySegment value, MemorySegment grad) {
     public Parameter {

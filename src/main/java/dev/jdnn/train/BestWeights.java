@@ -5,16 +5,17 @@ import dev.jdnn.layers.ParameterBlock;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/**
- * A copy of the parameters (plain) and running statistics of the best epoch, for early stopping to restore.
- */
+/** A copy of the parameters (plain) and running statistics of the best epoch, for early stopping to restore. */
 final class BestWeights {
     private final Network network;
     private final Arena arena;
     private MemorySegment values;
     private MemorySegment state;
 
-    /** Copies {@code network}'s parameters into memory of {@code arena} (allocated at the first save or load), which the caller closes. */
+    /**
+     * Copies {@code network}'s parameters into memory of {@code arena} (allocated at the first save or load), which
+     * the caller closes.
+     */
     BestWeights(Network network, Arena arena) {
         this.network = network;
         this.arena = arena;

@@ -76,7 +76,8 @@ class KernelLayoutsTest {
                 long offset = p.value().address() - network.parameters().values().address();
                 for (int k = 0; k < 2; k++) {
                     String moment = (k == 0 ? "exp_avg." : "exp_avg_sq.") + name;
-                    float[] actual = moments.get(k).asSlice(offset, p.value().byteSize()).toArray(ValueLayout.JAVA_FLOAT);
+                    float[] actual = moments.get(k).asSlice(offset, p.value().byteSize())
+                            .toArray(ValueLayout.JAVA_FLOAT);
                     assertCloseRelative(fixture.data(moment), actual, 1e-4, moment);
                 }
             }
@@ -100,8 +101,10 @@ class KernelLayoutsTest {
                 assertEquals(weight, !Arrays.equals(grads, from, to, trainedGrads, from, to), p.spec() + "'s gradient");
                 assertArrayEquals(sorted(values, from, to), sorted(trained, from, to), p.spec() + " is only permuted");
             }
-            assertArrayEquals(values, network.parameters().values().toArray(ValueLayout.JAVA_FLOAT), "values back plain");
-            assertArrayEquals(grads, network.parameters().grads().toArray(ValueLayout.JAVA_FLOAT), "gradients back plain");
+            assertArrayEquals(values, network.parameters().values().toArray(ValueLayout.JAVA_FLOAT),
+                    "values back plain");
+            assertArrayEquals(grads, network.parameters().grads().toArray(ValueLayout.JAVA_FLOAT),
+                    "gradients back plain");
             network.plan(BATCH, Mode.TRAINING);
             network.plan(BATCH, Mode.INFERENCE);
             assertArrayEquals(values, network.parameters().values().toArray(ValueLayout.JAVA_FLOAT),
@@ -146,7 +149,8 @@ class KernelLayoutsTest {
             worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
         }
         assertTrue(scale > 0, what + " is all zero");
-        assertTrue(worst <= tolerance * scale, what + ": largest difference " + worst + ", allowed " + tolerance * scale);
+        assertTrue(worst <= tolerance * scale,
+                what + ": largest difference " + worst + ", allowed " + tolerance * scale);
     }
 
     private static int offset(Network network, Parameter p) {
