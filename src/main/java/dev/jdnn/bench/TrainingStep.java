@@ -18,7 +18,7 @@ public final class TrainingStep {
     private static final CrossEntropy LOSS = new CrossEntropy();
 
     private final Network network;
-    private final int batch;
+    private final Network.Compiled plan;
     private final Updater updater;
     private final double lambda;
     private final Batches batches;
@@ -37,7 +37,7 @@ public final class TrainingStep {
                     + " but the last batch holds " + batches.size(batches.count() - 1) + " images");
         }
         this.network = network;
-        this.batch = batch;
+        this.plan = network.plan(batch, Mode.TRAINING);
         this.updater = updater;
         network.arrangeLikeParameters(updater.state());
         this.lambda = lambda;
@@ -55,7 +55,6 @@ public final class TrainingStep {
     /** Trains on mini-batch {@code step mod batches().count()} and returns its loss (with the L2 term). */
     public double run(int step) {
         int b = step % batches.count();
-        Network.Compiled plan = network.plan(batch, Mode.TRAINING);
         int n = batches.copy(b, plan.input().segment(), labelSegment);
         MemorySegment.copy(labelSegment, ValueLayout.JAVA_INT, 0, labels, 0, n);
         plan.plan().forward();

@@ -109,10 +109,9 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * The plan for {@code batch} samples in {@code mode}, compiled on first request, with the parameters arranged
-     * for it: training plans find the weights in their kernels' layouts ({@link #parametersAsTrained()}), other
-     * plans plain. Run it before anything else rearranges them. A plan that cannot be compiled frees what it
-     * allocated.
+     * The plan for {@code batch} samples in {@code mode}, compiled on first request. Each run of a training plan
+     * first moves the weights into their kernels' layouts ({@link #parametersAsTrained()}), each run of another plan
+     * back to plain. A plan that cannot be compiled frees what it allocated.
      *
      * @throws IllegalArgumentException if batch is below 1, or its input alone would need more bytes than the
      *     machine has ({@link CountingArena#machineBytes()})
@@ -134,8 +133,6 @@ public final class Network implements AutoCloseable {
             plans.put(new Key(batch, mode), compiled);
             planArenas.add(planArena);
         }
-        if (mode == Mode.TRAINING) layouts.toTraining();
-        else layouts.toPlain();
         return compiled;
     }
 
@@ -163,7 +160,7 @@ public final class Network implements AutoCloseable {
             throw new IllegalStateException("the network's last layer must give a plain output, got "
                     + Arrays.toString(plan.output().dims()) + " in a blocked layout");
         }
-        return new Compiled(input, plan, gradOutput);
+        return new Compiled(input, new ArrangedPlan(plan, layouts, mode), gradOutput);
     }
 
     /** Waits for every submitted primitive; results are readable after this. */

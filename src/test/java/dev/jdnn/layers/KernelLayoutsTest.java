@@ -105,11 +105,32 @@ class KernelLayoutsTest {
                     "values back plain");
             assertArrayEquals(grads, network.parameters().grads().toArray(ValueLayout.JAVA_FLOAT),
                     "gradients back plain");
-            network.plan(BATCH, Mode.TRAINING);
-            network.plan(BATCH, Mode.INFERENCE);
-            assertArrayEquals(values, network.parameters().values().toArray(ValueLayout.JAVA_FLOAT),
-                    "an inference plan finds the values plain");
         }
+    }
+
+    @Test
+    void plansTakenEarlierArrangeTheParametersForThemselves() {
+        try (Network network = network()) {
+            random(network.parameters().values(), 4);
+            float[] x = new float[BATCH * CHANNELS * SIZE * SIZE];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+            Network.Compiled training = network.plan(BATCH, Mode.TRAINING);
+            Network.Compiled inference = network.plan(BATCH, Mode.INFERENCE);
+            float[] inferred = run(inference, x);
+            // Without batch norm or dropout, training and inference compute the same function.
+            float[] trained = run(training, x);
+            assertClose(inferred, trained, 1e-5, "a training plan's output");
+            network.parameters();
+            assertArrayEquals(trained, run(training, x), "a training plan run after the parameters went plain");
+            run(training, x);
+            assertArrayEquals(inferred, run(inference, x), "an inference plan run after a training plan");
+        }
+    }
+
+    private static float[] run(Network.Compiled plan, float[] x) {
+        plan.input().copyFrom(x);
+        plan.plan().forward();
+        return plan.plan().output().toArray();
     }
 
     @Test
