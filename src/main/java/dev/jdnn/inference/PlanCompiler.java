@@ -114,7 +114,8 @@ final class PlanCompiler {
                 : MemoryDesc.of(arena, inner, FormatTag.ANY, in.dims());
         MemoryDesc dst = last ? plain(DataType.F32, dstDims) : MemoryDesc.of(arena, inner, FormatTag.ANY, dstDims);
         PrimitiveDesc desc = model.denseImplementations().choose(
-                new DenseImplementations.Problem(src, dst, op.weightDims(), op.postOps(), threads), arena, owner -> PrimitiveDescs.innerProductForward(owner, PropKind.FORWARD_INFERENCE, src,
+                new DenseImplementations.Problem(src, dst, op.weightDims(), op.postOps(), threads), arena,
+                owner -> PrimitiveDescs.innerProductForward(owner, PropKind.FORWARD_INFERENCE, src,
                         any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps())),
                 (candidate, scratch) -> bestRunNanos(candidate, op, scratch));
         return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.DENSE);

@@ -13,6 +13,7 @@ import dev.jdnn.runtime.Query;
 import dev.jdnn.runtime.Status;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
+import java.util.function.Supplier;
 
 /**
  * A layer with weights and a bias on one oneDNN primitive family (convolution, inner product): forward,
@@ -145,10 +146,19 @@ final class WeightedPlan implements LayerPlan {
      */
     private PrimitiveDesc inStoredLayout(PrimitiveDesc chosen, MemoryDesc biasDesc) {
         if (storedWeights.isPlain() || chosen.query(Query.DIFF_WEIGHTS).sameAs(storedWeights.desc())) return chosen;
+        return sameImplementation(chosen, () -> primitives.backwardWeights(context.arena(), src.desc(),
+                storedWeights.desc(), biasDesc, output.desc(), forwardDesc));
+    }
+
+    /**
+     * {@code exact}'s descriptor (one asked for with fixed layouts) when oneDNN offers it with the implementation it
+     * chose in {@code chosen} (the same operation with layouts left to it), else {@code chosen}: for other layouts
+     * oneDNN may fall back to a far slower implementation.
+     */
+    static PrimitiveDesc sameImplementation(PrimitiveDesc chosen, Supplier<PrimitiveDesc> exact) {
         try {
-            PrimitiveDesc exact = primitives.backwardWeights(context.arena(), src.desc(), storedWeights.desc(),
-                    biasDesc, output.desc(), forwardDesc);
-            if (exact.implementation().equals(chosen.implementation())) return exact;
+            PrimitiveDesc desc = exact.get();
+            if (desc.implementation().equals(chosen.implementation())) return desc;
         } catch (DnnlException e) {
             if (e.status() != Status.UNIMPLEMENTED) throw e;
         }

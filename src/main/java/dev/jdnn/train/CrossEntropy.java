@@ -12,6 +12,8 @@ import java.lang.foreign.ValueLayout;
 public record CrossEntropy() implements Loss {
     static final String NAME = "cross-entropy";
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+    /** Each thread's row of logits, as wide as the widest it has seen, so that a call allocates nothing. */
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     @Override
     public String name() {
@@ -68,29 +70,33 @@ public record CrossEntropy() implements Loss {
         // Each row is read into a heap array and handled by a method of its own: loops over a float[] compile
         // quickly, where the same loops over the native segment, nested in the loop over rows, cost C2 several
         // compilations of a tenth of a second inside the first timed epoch of training.
-        float[] logits = new float[width];
+        float[] logits = ROW.get();
+        if (logits.length < width) {
+            logits = new float[width];
+            ROW.set(logits);
+        }
         double total = 0;
         for (int row = 0; row < batch; row++) {
             long offsetBytes = (long) row * width * Float.BYTES;
             MemorySegment.copy(output, FLOAT, offsetBytes, logits, 0, width);
-            total += rowLoss(logits, labels[offset + row], gradOutput == null ? 0 : batch);
+            total += rowLoss(logits, width, labels[offset + row], gradOutput == null ? 0 : batch);
             if (gradOutput != null) MemorySegment.copy(logits, 0, gradOutput, FLOAT, offsetBytes, width);
         }
         return total / batch;
     }
 
     /**
-     * The loss of one row of logits against {@code label}; when {@code batch} is positive, replaces the logits by
-     * the row's gradient of the batch's mean loss.
+     * The loss of the {@code width} logits of one row against {@code label}; when {@code batch} is positive,
+     * replaces the logits by the row's gradient of the batch's mean loss.
      */
-    private static double rowLoss(float[] logits, int label, int batch) {
+    private static double rowLoss(float[] logits, int width, int label, int batch) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float x : logits) max = Math.max(max, x);
+        for (int j = 0; j < width; j++) max = Math.max(max, logits[j]);
         double sumExp = 0;
-        for (float x : logits) sumExp += Math.exp(x - max);
+        for (int j = 0; j < width; j++) sumExp += Math.exp(logits[j] - max);
         double loss = Math.log(sumExp) + (max - logits[label]);
         if (batch > 0) {
-            for (int j = 0; j < logits.length; j++) {
+            for (int j = 0; j < width; j++) {
                 double softmax = Math.exp(logits[j] - max) / sumExp;
                 double t = j == label ? 1 : 0;
                 logits[j] = (float) ((softmax - t) / batch);
