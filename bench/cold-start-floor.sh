@@ -14,7 +14,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/bin/jdk.sh"
 rounds=${1:-6}
-libraries="$repo/target/native-staging/jdnn/native/linux-x86_64"
+libraries="$repo/natives/target/staging/linux-x86_64/jdnn/native/linux-x86_64"
 probes="$repo/target/probes"
 [[ -f "$libraries/libdnnl.so.3" ]] || { echo "no $libraries/libdnnl.so.3: run mvn -B -q -DskipTests package first" >&2; exit 2; }
 

@@ -6,7 +6,7 @@
 #
 # Needs cmake >= 3.20, g++ with C++17, zlib headers (Debian: zlib1g-dev), the Fashion-MNIST
 # IDX files (Debian: dataset-fashion-mnist, or W1_DATA=dir) and oneDNN as Maven resolves it
-# (target/dnnl-dist from `mvn -B -q generate-resources`, or the carrier jar in ~/.m2).
+# (natives/target/dnnl-dist from `mvn -B -q -pl natives generate-resources`, or the carrier jar in ~/.m2).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -6,8 +6,8 @@
 #
 # Search order:
 #   1. JdnnOneDNN_DIST, if set: a folder laid out like the carrier (include/, libdnnl.so.3).
-#   2. <repo>/target/dnnl-dist/org/bytedeco/dnnl/<platform>/, created by
-#      `mvn -B -q generate-resources` in the repository root.
+#   2. <repo>/natives/target/dnnl-dist/org/bytedeco/dnnl/<platform>/, created by
+#      `mvn -B -q -pl natives generate-resources` in the repository root.
 #   3. The carrier jar in the local Maven repository, unpacked (headers and the two
 #      libraries only) into <build>/jdnn-onednn/.
 #
@@ -54,7 +54,7 @@ function(_jdnn_onednn_is_dist dir out)
 endfunction()
 
 if(NOT JdnnOneDNN_DIST)
-  set(_jdnn_maven_dist "${JdnnOneDNN_REPO_ROOT}/target/dnnl-dist/${_jdnn_carrier_path}")
+  set(_jdnn_maven_dist "${JdnnOneDNN_REPO_ROOT}/natives/target/dnnl-dist/${_jdnn_carrier_path}")
   set(_jdnn_local_dist "${CMAKE_BINARY_DIR}/jdnn-onednn/${_jdnn_carrier_path}")
   set(_jdnn_jar "${JdnnOneDNN_M2_REPOSITORY}/org/bytedeco/dnnl/${JdnnOneDNN_ARTIFACT_VERSION}/dnnl-${JdnnOneDNN_ARTIFACT_VERSION}-${JdnnOneDNN_PLATFORM}.jar")
   _jdnn_onednn_is_dist("${_jdnn_maven_dist}" _jdnn_have_maven_dist)

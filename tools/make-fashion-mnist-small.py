@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the Fashion-MNIST subset embedded in jdnn (src/main/resources/dev/jdnn/data/fashion-mnist-small/).
+"""Writes the Fashion-MNIST subset embedded in jdnn (data/src/main/resources/jdnn/data/fashion-mnist-small/).
 
 From Debian's dataset-fashion-mnist IDX files it takes, in original order, the first TRAIN_PER_CLASS images of
 each class of the training set and the first TEST_PER_CLASS of each class of the test set, and writes them as
@@ -61,7 +61,7 @@ def subset(source, target, part, per_class):
 
 def main():
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/datasets/fashion-mnist")
-    default_target = Path(__file__).resolve().parent.parent / "src/main/resources/dev/jdnn/data/fashion-mnist-small"
+    default_target = Path(__file__).resolve().parent.parent / "data/src/main/resources/jdnn/data/fashion-mnist-small"
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else default_target
     target.mkdir(parents=True, exist_ok=True)
     subset(source, target, "train", TRAIN_PER_CLASS)

@@ -1,0 +1,97 @@
+package dev.jdnn;
+
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.Padding;
+import dev.jdnn.layers.PoolMode;
+import dev.jdnn.runtime.Threads;
+import dev.jdnn.train.Initializer;
+import dev.jdnn.train.Loss;
+import dev.jdnn.train.Optimizer;
+import dev.jdnn.train.TrainingOptions;
+import java.util.List;
+
+/**
+ * Every parameter of the seed's SimpleCNN, immutable and validated (seed name in brackets). Build one
+ * with {@link SimpleCNN#builder()}; each default lives in {@link SimpleCNNBuilder}'s field initializers.
+ *
+ * @param inChannels    [in_channels_list] input channels of each conv block
+ * @param inFeatures    [in_features_list] input features of each dense layer
+ * @param outChannels   [out_channels] output channels of the last conv layer
+ * @param outFeatures   [out_features] outputs of the last dense layer (logits)
+ * @param initializer   [initializer] null means the seed's None: 0.01 * standard normal
+ * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
+ * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
+ * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX}
+ * @param progress      show progress (bar per epoch on a terminal, one line per epoch otherwise)
+ * @param verbose       also log every mini-batch's loss
+ */
+public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures, int outChannels, int outFeatures,
+                              int filterSize, ActivationFunction activation, Optimizer optimizer, Loss loss,
+                              Initializer initializer, Padding padding, int stride, boolean batchNorm,
+                              double momentum, boolean pooling, int poolFilterSize, int poolStride,
+                              PoolMode poolMode, boolean dropout, double dropoutRate, int batchSize, int epochs,
+                              double learningRate, double validSize, double lambda, boolean earlyStopping,
+                              int patience, boolean shuffle, long seed, boolean verbose, int threads,
+                              boolean progress) {
+    public SimpleCNNConfig {
+        inChannels = positiveList("in_channels_list", inChannels);
+        inFeatures = positiveList("in_features_list", inFeatures);
+        positive("out_channels", outChannels);
+        positive("out_features", outFeatures);
+        positive("filter_size", filterSize);
+        positive("stride", stride);
+        positive("pool_filter_size", poolFilterSize);
+        positive("pool_stride", poolStride);
+        positive("batch_size", batchSize);
+        positive("n_epochs", epochs);
+        positive("patience", patience);
+        positive("threads", threads);
+        if (threads > Threads.MAX) throw range("threads", threads, "1.." + Threads.MAX);
+        require("activation", activation);
+        require("optimizer", optimizer);
+        require("loss", loss);
+        require("padding", padding);
+        require("pool_mode", poolMode);
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw range("learning_rate", learningRate, "> 0 and finite");
+        }
+        if (!(validSize > 0 && validSize < 1)) throw range("valid_size", validSize, "0 < valid_size < 1");
+        if (!(dropoutRate >= 0 && dropoutRate <= 1)) throw range("dropout_rate", dropoutRate, "0 <= dropout_rate <= 1");
+        if (dropout && dropoutRate == 1) throw range("dropout_rate", dropoutRate, "< 1 when dropout is on");
+        if (!(momentum >= 0 && momentum <= 1)) throw range("momentum", momentum, "0 <= momentum <= 1");
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) throw range("lambda_", lambda, ">= 0 and finite");
+        optimizer = optimizer.withLearningRate(learningRate);
+    }
+
+    /** The loop's part of the parameters. */
+    public TrainingOptions trainingOptions() {
+        return new TrainingOptions(batchSize, epochs, lambda, earlyStopping, patience, shuffle, progress, verbose);
+    }
+
+    private static <T> T require(String name, T value) {
+        if (value == null) throw new IllegalArgumentException(name + " must be given, got null");
+        if (value instanceof List<?> list && list.isEmpty()) {
+            throw new IllegalArgumentException(name + " must hold at least one value, got []");
+        }
+        return value;
+    }
+
+    /** An immutable copy of a non-empty list of positive values; entries are named {@code name[index]}. */
+    private static List<Integer> positiveList(String name, List<Integer> values) {
+        require(name, values);
+        for (int i = 0; i < values.size(); i++) {
+            Integer value = values.get(i);
+            if (value == null) throw new IllegalArgumentException(name + "[" + i + "] must be given, got null");
+            positive(name + "[" + i + "]", value);
+        }
+        return List.copyOf(values);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) throw range(name, value, "> 0");
+    }
+
+    private static IllegalArgumentException range(String name, Object value, String allowed) {
+        return new IllegalArgumentException(name + " = " + value + " is out of range; allowed: " + allowed);
+    }
+}
