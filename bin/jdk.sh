@@ -1,5 +1,6 @@
-# Sourced by bin/jdnn and .ci/run: points JAVA_HOME at a JDK >= 22, preferring 25 (the machine image ships
-# Temurin 25 beside the default JDK 17; Debian bookworm packages no JDK that new).
+# Sourced by bin/mvn, bin/jdnn and .ci/run: points JAVA_HOME at a JDK >= 22 (jdnn is compiled for Java 22 and
+# tested on 25). Tried in order: JAVA_HOME, the `java` on the PATH, then /usr/lib/jvm, newest first (this
+# project's machines ship Temurin 25 there beside a default JDK 17).
 # The JDK's release file names its version; starting a JVM to ask would cost every command ~0.1-0.2 s.
 java_feature() {
   if [[ -f "$1/release" ]]; then
@@ -8,17 +9,31 @@ java_feature() {
     "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'
   fi
 }
+path_jdk() {
+  local java
+  java=$(command -v java 2>/dev/null) || return 0
+  java=$(readlink -f "$java")
+  echo "${java%/bin/java}"
+}
+jdk_version() {
+  [[ -n "$1" && -x "$1/bin/java" && -x "$1/bin/javac" ]] || return 0
+  java_feature "$1"
+}
 pick_jdk() {
-  local home v
-  for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*25* /usr/lib/jvm/*; do
-    [[ -n "$home" && -x "$home/bin/java" ]] || continue
-    v=$(java_feature "$home")
+  local home v best="" best_v=0
+  for home in "${JAVA_HOME:-}" "$(path_jdk)"; do
+    v=$(jdk_version "$home")
     if [[ -n "$v" && "$v" -ge 22 ]]; then echo "$home"; return 0; fi
   done
-  return 1
+  for home in /usr/lib/jvm/*; do
+    [[ -L "$home" ]] && continue  # aliases of the folders beside them
+    v=$(jdk_version "$home")
+    if [[ -n "$v" && "$v" -ge 22 && "$v" -gt "$best_v" ]]; then best=$home best_v=$v; fi
+  done
+  [[ -n "$best" ]] && echo "$best"
 }
 if ! JAVA_HOME=$(pick_jdk); then
-  echo "jdnn needs a JDK >= 22 (25 recommended): set JAVA_HOME to one; none found in JAVA_HOME or /usr/lib/jvm" >&2
+  echo "jdnn needs a JDK 22 or newer (25 recommended) and found none in JAVA_HOME, on the PATH or in /usr/lib/jvm: install one (for example Eclipse Temurin 25) and set JAVA_HOME to it" >&2
   exit 2
 fi
 export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"

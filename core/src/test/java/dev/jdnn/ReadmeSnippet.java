@@ -26,12 +26,19 @@ public final class ReadmeSnippet {
                     assertTrue(line.isEmpty() || line.startsWith(INDENT), "not indented by 8: " + line);
                     return line.isEmpty() ? line : line.substring(INDENT.length());
                 }).toList();
-        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        List<String> readme = Files.readAllLines(repositoryRoot().resolve("README.md"));
         int start = indexOf(readme, heading);
         int open = start + readme.subList(start, readme.size()).indexOf("```java");
         int close = open + readme.subList(open, readme.size()).indexOf("```");
         assertEquals(String.join("\n", snippet), String.join("\n", readme.subList(open + 1, close)),
                 "README.md's " + name + " snippet differs from " + source + ": edit both");
+    }
+
+    /** The checkout's root folder, which Maven names in jdnn.test.root (the tests run in their module's folder). */
+    public static Path repositoryRoot() {
+        String root = System.getProperty("jdnn.test.root");
+        if (root == null) throw new IllegalStateException("system property jdnn.test.root is not set; run the tests through Maven");
+        return Path.of(root);
     }
 
     private static int indexOf(List<String> lines, String marker) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * signatures the prelinker links: the copy must stay the same set, or the floor it reports is not jdnn's.
  */
 class PrelinkerSignaturesTest {
-    private static final Path PROBE = Path.of("bench", "probes", "ColdStartFloor.java");
+    private static final Path PROBE = dev.jdnn.ReadmeSnippet.repositoryRoot().resolve("bench/probes/ColdStartFloor.java");
 
     @Test
     void theColdStartFloorProbeLinksThePrelinkersSignatures() throws IOException {

@@ -1,0 +1,4 @@
+/** The consumer as a JPMS module: jdnn on the module path, read through its exported packages only. */
+module app {
+    requires dev.jdnn;
+}
