@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** Assembles a generated Java file: the banner, the package, the imports its body uses, the body. */
 final class JavaSource {
     static final String PACKAGE = "dev.jdnn.internal.ffi";
-    static final String REGENERATE = "mvn -B -Pregenerate-bindings process-test-classes";
+    static final String REGENERATE = "bin/mvn -B -Pregenerate-bindings -DskipTests package";
 
     private static final List<String> IMPORTABLE = List.of(
             "dev.jdnn.runtime.NativeLoadException",
