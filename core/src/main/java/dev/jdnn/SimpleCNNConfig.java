@@ -19,8 +19,8 @@ import java.util.List;
  * (seed name), the value and the range: every entry of in_channels_list and in_features_list, out_channels,
  * out_features, filter_size, stride, pool_filter_size, pool_stride, batch_size, n_epochs and patience &gt; 0;
  * threads 1 to {@link Threads#MAX}; 0 &lt; valid_size &lt; 1; 0 &lt;= dropout_rate &lt;= 1 (&lt; 1 with dropout
- * on); 0 &lt;= momentum &lt;= 1; lambda_ from 0 to {@link Float#MAX_VALUE}; learning_rate from
- * {@link Float#MIN_VALUE} to {@link Float#MAX_VALUE} (the updates compute in float32, see {@link Optimizer}).
+ * on); 0 &lt;= momentum &lt;= 1; once rounded to float32 (the updates compute in float32, see {@link Optimizer}),
+ * lambda_ from 0 and learning_rate from {@link Float#MIN_VALUE}, both to {@link Float#MAX_VALUE}.
  * NaN is outside every range; the seed (random_state) may be any long.
  *
  * @param inChannels    [in_channels_list] input channels of each conv block

@@ -6,24 +6,27 @@ package dev.jdnn.train;
  * learning rate of 1e300 became an infinite step (and NaN weights) and one of 1e-50 a step of 0.
  */
 final class Check {
-    /** The allowed range of {@link #positive}. */
-    static final String POSITIVE = Float.MIN_VALUE + " to " + Float.MAX_VALUE + " (a float32 above 0)";
+    /** The allowed range of {@link #positive}: float32's smallest and largest positive values. */
+    static final String POSITIVE = Float.MIN_VALUE + " to " + Float.MAX_VALUE + " once rounded to float32";
     /** The allowed range of {@link #nonNegative}. */
-    static final String NON_NEGATIVE = "0 to " + Float.MAX_VALUE + " (a finite float32)";
+    static final String NON_NEGATIVE = "0 to " + Float.MAX_VALUE + " once rounded to float32";
 
     private Check() {}
 
-    /** {@link Float#MIN_VALUE} &lt;= value &lt;= {@link Float#MAX_VALUE}. */
+    /**
+     * value &gt; 0 and, rounded to float32, neither 0 nor infinite. The bounds are compared as floats: the printed
+     * 1.4E-45 and 3.4028235E38 are just outside {@link Float#MIN_VALUE} and {@link Float#MAX_VALUE} as doubles.
+     */
     static double positive(String owner, String parameter, double value) {
-        if (!(value >= Float.MIN_VALUE && value <= Float.MAX_VALUE)) {
+        if (!(value > 0 && (float) value > 0 && Float.isFinite((float) value))) {
             throw new OutOfRangeException(owner, parameter, value, POSITIVE);
         }
         return value;
     }
 
-    /** 0 &lt;= value &lt;= {@link Float#MAX_VALUE}. */
+    /** value &gt;= 0 and, rounded to float32, finite. */
     static double nonNegative(String owner, String parameter, double value) {
-        if (!(value >= 0 && value <= Float.MAX_VALUE)) {
+        if (!(value >= 0 && Float.isFinite((float) value))) {
             throw new OutOfRangeException(owner, parameter, value, NON_NEGATIVE);
         }
         return value;

@@ -11,8 +11,8 @@ public record TrainingOptions(int batchSize, int epochs, double lambda, boolean 
     /**
      * Checks the ranges, the only place that does for these four (named as in the seed).
      *
-     * @throws OutOfRangeException unless batch_size, n_epochs and patience are &gt; 0 and 0 &lt;= lambda_ &lt;=
-     *         {@link Float#MAX_VALUE} (the L2 term is added in float32)
+     * @throws OutOfRangeException unless batch_size, n_epochs and patience are &gt; 0 and lambda_, rounded to
+     *         float32 (the L2 term is added in float32), is from 0 to {@link Float#MAX_VALUE}
      */
     public TrainingOptions {
         if (batchSize <= 0) throw new OutOfRangeException("batch_size", batchSize, "> 0");

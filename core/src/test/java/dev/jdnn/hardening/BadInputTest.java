@@ -242,8 +242,11 @@ class BadInputTest {
         return Stream.of(
                 Named.of("learning_rate float32's smallest", b -> b.learningRate(Float.MIN_VALUE)),
                 Named.of("learning_rate float32's largest", b -> b.learningRate(Float.MAX_VALUE)),
+                Named.of("learning_rate 1.4E-45 as printed", b -> b.learningRate(1.4e-45)),
+                Named.of("learning_rate 3.4028235E38 as printed", b -> b.learningRate(3.4028235e38)),
                 Named.of("lambda 0", b -> b.lambda(0)),
                 Named.of("lambda float32's largest", b -> b.lambda(Float.MAX_VALUE)),
+                Named.of("lambda 3.4028235E38 as printed", b -> b.lambda(3.4028235e38)),
                 Named.of("threads 1", b -> b.threads(1)),
                 Named.of("threads 1024", b -> b.threads(1024)),
                 Named.of("batch_size 1", b -> b.batchSize(1)),

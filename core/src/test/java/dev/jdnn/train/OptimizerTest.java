@@ -56,8 +56,8 @@ class OptimizerTest {
     }
 
     /** The ranges written out: a float32's smallest and largest values, as Java prints them. */
-    private static final String ABOVE_0 = "allowed: 1.4E-45 to 3.4028235E38 (a float32 above 0)";
-    private static final String FROM_0 = "allowed: 0 to 3.4028235E38 (a finite float32)";
+    private static final String ABOVE_0 = "allowed: 1.4E-45 to 3.4028235E38 once rounded to float32";
+    private static final String FROM_0 = "allowed: 0 to 3.4028235E38 once rounded to float32";
 
     static Stream<Arguments> invalid() {
         return Stream.of(
@@ -104,6 +104,10 @@ class OptimizerTest {
         assertEquals(0, new AdamW(0.1, 0, 0, 1e-8, 0).weightDecay());
         assertEquals(Float.MAX_VALUE, new AdamW(0.1, 0.9, 0.999, 1e-8, Float.MAX_VALUE).weightDecay());
         assertEquals(Float.MAX_VALUE, new NAdam(0.1, 0.9, 0.999, 1e-8, Float.MAX_VALUE).momentumDecay());
+        // The ends as printed round to them: the range is stated and checked in float32.
+        assertEquals(1.4e-45, new Sgd(1.4e-45).learningRate());
+        assertEquals(3.4028235e38, new Adam(0.1, 0.9, 0.999, 3.4028235e38).eps());
+        assertEquals(3.4028235e38, new AdamW(0.1, 0.9, 0.999, 1e-8, 3.4028235e38).weightDecay());
         assertEquals(below1, new Momentum(0.1, below1).momentum());
         assertEquals(below1, new RmsProp(0.1, below1, 1e-8).alpha());
         assertEquals(below1, new AdaDelta(0.1, below1, 1e-6).rho());
