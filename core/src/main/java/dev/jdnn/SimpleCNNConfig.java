@@ -7,12 +7,21 @@ import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.Initializer;
 import dev.jdnn.train.Loss;
 import dev.jdnn.train.Optimizer;
+import dev.jdnn.train.OutOfRangeException;
 import dev.jdnn.train.TrainingOptions;
 import java.util.List;
 
 /**
  * Every parameter of the seed's SimpleCNN, immutable and validated (seed name in brackets). Build one
  * with {@link SimpleCNN#builder()}; each default lives in {@link SimpleCNNBuilder}'s field initializers.
+ *
+ * <p>The constructor refuses a value outside its range with an {@link OutOfRangeException} naming the parameter
+ * (seed name), the value and the range: every entry of in_channels_list and in_features_list, out_channels,
+ * out_features, filter_size, stride, pool_filter_size, pool_stride, batch_size, n_epochs and patience &gt; 0;
+ * threads 1 to {@link Threads#MAX}; 0 &lt; valid_size &lt; 1; 0 &lt;= dropout_rate &lt;= 1 (&lt; 1 with dropout
+ * on); 0 &lt;= momentum &lt;= 1; once rounded to float32 (the updates compute in float32, see {@link Optimizer}),
+ * lambda_ from 0 and learning_rate from {@link Float#MIN_VALUE}, both to {@link Float#MAX_VALUE}.
+ * NaN is outside every range; the seed (random_state) may be any long.
  *
  * @param inChannels    [in_channels_list] input channels of each conv block
  * @param inFeatures    [in_features_list] input features of each dense layer
@@ -42,30 +51,32 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
         positive("stride", stride);
         positive("pool_filter_size", poolFilterSize);
         positive("pool_stride", poolStride);
-        positive("batch_size", batchSize);
-        positive("n_epochs", epochs);
-        positive("patience", patience);
-        positive("threads", threads);
-        if (threads > Threads.MAX) throw range("threads", threads, "1.." + Threads.MAX);
+        new TrainingOptions(batchSize, epochs, lambda, earlyStopping, patience, shuffle, progress, verbose);
+        if (threads < 1 || threads > Threads.MAX) throw range("threads", threads, "1.." + Threads.MAX);
         require("activation", activation);
         require("optimizer", optimizer);
         require("loss", loss);
         require("padding", padding);
         require("pool_mode", poolMode);
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw range("learning_rate", learningRate, "> 0 and finite");
-        }
         if (!(validSize > 0 && validSize < 1)) throw range("valid_size", validSize, "0 < valid_size < 1");
         if (!(dropoutRate >= 0 && dropoutRate <= 1)) throw range("dropout_rate", dropoutRate, "0 <= dropout_rate <= 1");
         if (dropout && dropoutRate == 1) throw range("dropout_rate", dropoutRate, "< 1 when dropout is on");
         if (!(momentum >= 0 && momentum <= 1)) throw range("momentum", momentum, "0 <= momentum <= 1");
-        if (!(lambda >= 0) || Double.isInfinite(lambda)) throw range("lambda_", lambda, ">= 0 and finite");
-        optimizer = optimizer.withLearningRate(learningRate);
+        optimizer = withLearningRate(optimizer, learningRate);
     }
 
     /** The loop's part of the parameters. */
     public TrainingOptions trainingOptions() {
         return new TrainingOptions(batchSize, epochs, lambda, earlyStopping, patience, shuffle, progress, verbose);
+    }
+
+    /** The optimizer checks the learning rate (one rule however it is given); the message keeps the seed's name. */
+    private static Optimizer withLearningRate(Optimizer optimizer, double learningRate) {
+        try {
+            return optimizer.withLearningRate(learningRate);
+        } catch (OutOfRangeException e) {
+            throw range("learning_rate", learningRate, e.allowed());
+        }
     }
 
     private static <T> T require(String name, T value) {
@@ -91,7 +102,7 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
         if (value <= 0) throw range(name, value, "> 0");
     }
 
-    private static IllegalArgumentException range(String name, Object value, String allowed) {
-        return new IllegalArgumentException(name + " = " + value + " is out of range; allowed: " + allowed);
+    private static OutOfRangeException range(String name, Object value, String allowed) {
+        return new OutOfRangeException(name, value, allowed);
     }
 }

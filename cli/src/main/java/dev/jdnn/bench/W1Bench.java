@@ -4,6 +4,7 @@ import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.inference.Precision;
 import dev.jdnn.runtime.OneDnn;
+import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
 import java.io.IOException;
@@ -34,8 +35,12 @@ public final class W1Bench {
                           boolean compareOnnxRuntime) {
         public Options {
             if (what == null) throw new IllegalArgumentException("what must be one of train, infer, all, accuracy");
-            if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-            if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+            // Checked before the first measurement, not minutes later when the accuracy run builds its model.
+            if (threads < 1 || threads > Threads.MAX) {
+                throw new IllegalArgumentException(
+                        "--threads " + threads + " is out of range; allowed: 1.." + Threads.MAX);
+            }
+            if (epochs < 1) throw new IllegalArgumentException("--epochs " + epochs + " is out of range; allowed: > 0");
             if (compareOnnxRuntime && (what == What.TRAIN || what == What.ACCURACY)) {
                 throw new IllegalArgumentException("--compare-onnxruntime compares inference: use --what infer or all");
             }

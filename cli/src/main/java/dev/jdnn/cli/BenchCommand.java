@@ -2,6 +2,7 @@ package dev.jdnn.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.bench.W1Bench;
+import dev.jdnn.runtime.Threads;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,12 +19,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--what", defaultValue = "all",
             description = "train, infer, all (default) or accuracy (the test-accuracy run alone)")
     String what;
-    @Option(names = "--threads", description = "OpenMP threads of the test-accuracy run (default: all cores)")
+    @Option(names = "--threads",
+            description = "OpenMP threads of the test-accuracy run, 1 to " + Threads.MAX + " (default: all cores)")
     Integer threads;
-    @Option(names = "--epochs", description = "epochs of the test-accuracy run (default: 3, quick: 1)")
+    @Option(names = "--epochs", description = "epochs of the test-accuracy run, 1 or more (default: 3, quick: 1)")
     Integer epochs;
     @Option(names = "--seed", defaultValue = "0",
-            description = "seed of the test-accuracy run: weights, shuffles, dropout (default: 0, W1's)")
+            description = "seed of the test-accuracy run: weights, shuffles, dropout; any integer (default: 0, W1's)")
     long seed;
     @Option(names = "--quick", description = "shortened measurements for smoke tests (well under a minute)")
     boolean quick;

@@ -5,8 +5,10 @@ import dev.jdnn.Evaluation;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
+import dev.jdnn.train.OutOfRangeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -32,18 +34,29 @@ final class TrainCommand implements Callable<Integer> {
     /** The options that --resume takes from the checkpoint instead. */
     private static final List<String> RUN_SETTINGS =
             List.of("--epochs", "--batch-size", "--learning-rate", "--optimizer", "--threads", "--seed");
+    /** The option that sets each builder parameter that has a range. */
+    private static final Map<String, String> OPTIONS = Map.of("n_epochs", "--epochs", "batch_size", "--batch-size",
+            "learning_rate", "--learning-rate", "threads", "--threads");
 
     @Mixin DataOptions data;
-    @Option(names = "--epochs", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})") int epochs;
-    @Option(names = "--batch-size", defaultValue = "100", description = "images per batch (default ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "5", description = "epochs, 1 or more (default ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--batch-size", defaultValue = "100",
+            description = "images per batch, 1 or more; a size above the training images makes one batch"
+                    + " (default ${DEFAULT-VALUE})")
     int batchSize;
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "step size (default ${DEFAULT-VALUE})")
+    @Option(names = "--learning-rate", defaultValue = "0.001",
+            description = "step size, " + Float.MIN_VALUE + " to " + Float.MAX_VALUE
+                    + " once rounded to float32 (default ${DEFAULT-VALUE})")
     double learningRate;
     @Option(names = "--optimizer", defaultValue = "adam",
             description = "sgd, momentum, rmsprop, adam, adagrad, adadelta, adamax, adamw or nadam (default ${DEFAULT-VALUE})")
     String optimizer;
-    @Option(names = "--threads", defaultValue = "0", description = "OpenMP threads (0: all cores)") int threads;
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the split, the weights and the shuffles")
+    @Option(names = "--threads", defaultValue = "0",
+            description = "OpenMP threads, 1 to " + Threads.MAX + ", or 0 for all cores (default ${DEFAULT-VALUE})")
+    int threads;
+    @Option(names = "--seed", defaultValue = "0",
+            description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--save", paramLabel = "FILE", description = "write the trained model to FILE (docs/FORMAT.md)")
     Path save;
@@ -113,13 +126,25 @@ final class TrainCommand implements Callable<Integer> {
         return Files.isDirectory(resume) ? resume.resolve(SimpleCNN.LAST_CHECKPOINT) : resume;
     }
 
+    /**
+     * The builder checks every value; a refused one is reported with the option that gave it. The optimizer is set
+     * before the learning rate so that the configuration, not the optimizer's lookup, checks the rate.
+     */
     private SimpleCNN build(Dataset first) {
         int convOut = 64 * (first.height() / 4) * (first.width() / 4);
-        return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
-                .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                .initializer("kaiming-normal").epochs(epochs).batchSize(batchSize).learningRate(learningRate)
-                .optimizer(optimizer).seed(seed).progress(!json)
-                .threads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors()).build();
+        try {
+            return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
+                    .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
+                    .initializer("kaiming-normal").optimizer(optimizer).epochs(epochs).batchSize(batchSize)
+                    .learningRate(learningRate).seed(seed).progress(!json)
+                    .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).build();
+        } catch (OutOfRangeException e) {
+            String option = OPTIONS.get(e.parameter());
+            if (option == null) throw e;
+            String zero = option.equals("--threads") ? ", or 0 for all cores" : "";
+            throw new IllegalArgumentException(
+                    option + " " + e.value() + " is out of range; allowed: " + e.allowed() + zero, e);
+        }
     }
 
     /** A checkpoint that cannot be written ends the run as the IOException it is (exit status 2). */

@@ -9,6 +9,11 @@ import java.util.Locale;
  * stateful {@link Updater}. The formulas and defaults are PyTorch 1.13's {@code torch.optim} ones (single-tensor
  * path, float32), so the trajectories can be checked against PyTorch step by step.
  *
+ * <p>Because the updates compute in float32, a rule's constructor refuses, with an {@link OutOfRangeException}, a
+ * learning rate or eps that rounded to float32 is outside {@link Float#MIN_VALUE} to {@link Float#MAX_VALUE}, a
+ * weight decay or momentum decay that rounded is outside 0 to {@link Float#MAX_VALUE}, and a decay rate (betas, alpha, rho, momentum) outside [0, 1); NaN is
+ * outside every range.
+ *
  * <p>L2 regularisation (the seed's {@code lambda_}) is not an optimizer option: it belongs to the loss and is added
  * to the weight gradients before the step, so it never touches biases. {@link AdamW}'s decoupled weight decay is
  * part of its rule and is kept.

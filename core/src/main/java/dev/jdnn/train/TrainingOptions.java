@@ -8,12 +8,16 @@ package dev.jdnn.train;
  */
 public record TrainingOptions(int batchSize, int epochs, double lambda, boolean earlyStopping, int patience,
                               boolean shuffle, boolean progress, boolean verbose) {
+    /**
+     * Checks the ranges, the only place that does for these four (named as in the seed).
+     *
+     * @throws OutOfRangeException unless batch_size, n_epochs and patience are &gt; 0 and lambda_, rounded to
+     *         float32 (the L2 term is added in float32), is from 0 to {@link Float#MAX_VALUE}
+     */
     public TrainingOptions {
-        if (batchSize <= 0) throw new IllegalArgumentException("batch_size must be > 0, got " + batchSize);
-        if (epochs <= 0) throw new IllegalArgumentException("n_epochs must be > 0, got " + epochs);
-        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("lambda_ must be >= 0 and finite, got " + lambda);
-        }
-        if (patience <= 0) throw new IllegalArgumentException("patience must be > 0, got " + patience);
+        if (batchSize <= 0) throw new OutOfRangeException("batch_size", batchSize, "> 0");
+        if (epochs <= 0) throw new OutOfRangeException("n_epochs", epochs, "> 0");
+        Check.nonNegative(null, "lambda_", lambda);
+        if (patience <= 0) throw new OutOfRangeException("patience", patience, "> 0");
     }
 }

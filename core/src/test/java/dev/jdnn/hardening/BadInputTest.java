@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.train.History;
+import dev.jdnn.train.OutOfRangeException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -144,7 +145,17 @@ class BadInputTest {
     }
 
     private static Named<Bad> builder(String name, Consumer<SimpleCNNBuilder> change, String... words) {
-        return row(name, IllegalArgumentException.class, m -> {
+        return builder(name, IllegalArgumentException.class, change, words);
+    }
+
+    /** A numeric parameter out of its range: an {@link OutOfRangeException}. */
+    private static Named<Bad> range(String name, Consumer<SimpleCNNBuilder> change, String... words) {
+        return builder(name, OutOfRangeException.class, change, words);
+    }
+
+    private static Named<Bad> builder(String name, Class<? extends Throwable> type, Consumer<SimpleCNNBuilder> change,
+                                      String... words) {
+        return row(name, type, m -> {
             SimpleCNNBuilder b = small();
             change.accept(b);
             b.build().close();
@@ -153,50 +164,58 @@ class BadInputTest {
 
     static Stream<Named<Bad>> builderParameters() {
         return Stream.of(
-                builder("in_channels_list [0]", b -> b.inChannels(List.of(0)), "in_channels_list[0] = 0", "> 0"),
-                builder("in_channels_list [1, -2]", b -> b.inChannels(List.of(1, -2)), "in_channels_list[1] = -2", "> 0"),
+                range("in_channels_list [0]", b -> b.inChannels(List.of(0)), "in_channels_list[0] = 0", "> 0"),
+                range("in_channels_list [1, -2]", b -> b.inChannels(List.of(1, -2)), "in_channels_list[1] = -2", "> 0"),
                 builder("in_channels_list []", b -> b.inChannels(List.of()), "in_channels_list", "at least one"),
                 builder("in_channels_list null", b -> b.inChannels((List<Integer>) null), "in_channels_list", "null"),
                 builder("in_channels_list [1, null]", b -> b.inChannels(Arrays.asList(1, null)), "in_channels_list[1]", "null"),
-                builder("in_channels_list -1", b -> b.inChannels(-1), "in_channels_list[0] = -1"),
-                builder("in_features_list [64, 0]", b -> b.inFeatures(List.of(64, 0)), "in_features_list[1] = 0", "> 0"),
+                range("in_channels_list -1", b -> b.inChannels(-1), "in_channels_list[0] = -1"),
+                range("in_features_list [64, 0]", b -> b.inFeatures(List.of(64, 0)), "in_features_list[1] = 0", "> 0"),
                 builder("in_features_list []", b -> b.inFeatures(List.of()), "in_features_list", "at least one"),
                 builder("in_features_list [null]", b -> b.inFeatures(Arrays.asList((Integer) null)), "in_features_list[0]", "null"),
-                builder("out_channels 0", b -> b.outChannels(0), "out_channels = 0", "> 0"),
-                builder("out_channels -4", b -> b.outChannels(-4), "out_channels = -4", "> 0"),
-                builder("out_features 0", b -> b.outFeatures(0), "out_features = 0", "> 0"),
-                builder("filter_size 0", b -> b.filterSize(0), "filter_size = 0", "> 0"),
-                builder("filter_size -3", b -> b.filterSize(-3), "filter_size = -3", "> 0"),
-                builder("stride 0", b -> b.stride(0), "stride = 0", "> 0"),
-                builder("pool_filter_size 0", b -> b.poolFilterSize(0), "pool_filter_size = 0", "> 0"),
-                builder("pool_stride -1", b -> b.poolStride(-1), "pool_stride = -1", "> 0"),
-                builder("batch_size 0", b -> b.batchSize(0), "batch_size = 0", "> 0"),
-                builder("batch_size -10", b -> b.batchSize(-10), "batch_size = -10", "> 0"),
-                builder("n_epochs 0", b -> b.epochs(0), "n_epochs = 0", "> 0"),
-                builder("patience 0", b -> b.patience(0), "patience = 0", "> 0"),
-                builder("learning_rate 0", b -> b.learningRate(0), "learning_rate = 0.0", "> 0 and finite"),
-                builder("learning_rate -0.1", b -> b.learningRate(-0.1), "learning_rate = -0.1", "> 0 and finite"),
-                builder("learning_rate NaN", b -> b.learningRate(Double.NaN), "learning_rate = NaN", "> 0 and finite"),
-                builder("learning_rate Infinity", b -> b.learningRate(Double.POSITIVE_INFINITY), "learning_rate = Infinity"),
-                builder("valid_size 0", b -> b.validSize(0), "valid_size = 0.0", "0 < valid_size < 1"),
-                builder("valid_size 1", b -> b.validSize(1), "valid_size = 1.0", "0 < valid_size < 1"),
-                builder("valid_size -0.2", b -> b.validSize(-0.2), "valid_size = -0.2", "0 < valid_size < 1"),
-                builder("valid_size NaN", b -> b.validSize(Double.NaN), "valid_size = NaN", "0 < valid_size < 1"),
-                builder("dropout_rate -0.1", b -> b.dropoutRate(-0.1), "dropout_rate = -0.1", "0 <= dropout_rate <= 1"),
-                builder("dropout_rate 1.5", b -> b.dropoutRate(1.5), "dropout_rate = 1.5", "0 <= dropout_rate <= 1"),
-                builder("dropout_rate NaN", b -> b.dropoutRate(Double.NaN), "dropout_rate = NaN"),
-                builder("dropout_rate 1 with dropout on", b -> b.dropout(true).dropoutRate(1), "dropout_rate = 1.0",
+                range("out_channels 0", b -> b.outChannels(0), "out_channels = 0", "> 0"),
+                range("out_channels -4", b -> b.outChannels(-4), "out_channels = -4", "> 0"),
+                range("out_features 0", b -> b.outFeatures(0), "out_features = 0", "> 0"),
+                range("filter_size 0", b -> b.filterSize(0), "filter_size = 0", "> 0"),
+                range("filter_size -3", b -> b.filterSize(-3), "filter_size = -3", "> 0"),
+                range("stride 0", b -> b.stride(0), "stride = 0", "> 0"),
+                range("pool_filter_size 0", b -> b.poolFilterSize(0), "pool_filter_size = 0", "> 0"),
+                range("pool_stride -1", b -> b.poolStride(-1), "pool_stride = -1", "> 0"),
+                range("batch_size 0", b -> b.batchSize(0), "batch_size = 0", "> 0"),
+                range("batch_size -10", b -> b.batchSize(-10), "batch_size = -10", "> 0"),
+                range("n_epochs 0", b -> b.epochs(0), "n_epochs = 0", "> 0"),
+                range("patience 0", b -> b.patience(0), "patience = 0", "> 0"),
+                range("learning_rate 0", b -> b.learningRate(0), "learning_rate = 0.0", "1.4E-45 to 3.4028235E38"),
+                range("learning_rate -0.1", b -> b.learningRate(-0.1), "learning_rate = -0.1", "1.4E-45 to 3.4028235E38"),
+                range("learning_rate NaN", b -> b.learningRate(Double.NaN), "learning_rate = NaN", "1.4E-45 to 3.4028235E38"),
+                range("learning_rate Infinity", b -> b.learningRate(Double.POSITIVE_INFINITY), "learning_rate = Infinity"),
+                range("valid_size 0", b -> b.validSize(0), "valid_size = 0.0", "0 < valid_size < 1"),
+                range("valid_size 1", b -> b.validSize(1), "valid_size = 1.0", "0 < valid_size < 1"),
+                range("valid_size -0.2", b -> b.validSize(-0.2), "valid_size = -0.2", "0 < valid_size < 1"),
+                range("valid_size NaN", b -> b.validSize(Double.NaN), "valid_size = NaN", "0 < valid_size < 1"),
+                range("dropout_rate -0.1", b -> b.dropoutRate(-0.1), "dropout_rate = -0.1", "0 <= dropout_rate <= 1"),
+                range("dropout_rate 1.5", b -> b.dropoutRate(1.5), "dropout_rate = 1.5", "0 <= dropout_rate <= 1"),
+                range("dropout_rate NaN", b -> b.dropoutRate(Double.NaN), "dropout_rate = NaN"),
+                range("dropout_rate 1 with dropout on", b -> b.dropout(true).dropoutRate(1), "dropout_rate = 1.0",
                         "< 1 when dropout is on"),
-                builder("momentum -0.1", b -> b.momentum(-0.1), "momentum = -0.1", "0 <= momentum <= 1"),
-                builder("momentum 1.1", b -> b.momentum(1.1), "momentum = 1.1", "0 <= momentum <= 1"),
-                builder("momentum NaN", b -> b.momentum(Double.NaN), "momentum = NaN", "0 <= momentum <= 1"),
-                builder("lambda -0.01", b -> b.lambda(-0.01), "lambda_ = -0.01", ">= 0 and finite"),
-                builder("lambda NaN", b -> b.lambda(Double.NaN), "lambda_ = NaN", ">= 0 and finite"),
-                builder("lambda Infinity", b -> b.lambda(Double.POSITIVE_INFINITY), "lambda_ = Infinity", ">= 0 and finite"),
-                builder("threads 0", b -> b.threads(0), "threads = 0", "> 0"),
-                builder("threads -2", b -> b.threads(-2), "threads = -2", "> 0"),
+                range("momentum -0.1", b -> b.momentum(-0.1), "momentum = -0.1", "0 <= momentum <= 1"),
+                range("momentum 1.1", b -> b.momentum(1.1), "momentum = 1.1", "0 <= momentum <= 1"),
+                range("momentum NaN", b -> b.momentum(Double.NaN), "momentum = NaN", "0 <= momentum <= 1"),
+                range("lambda -0.01", b -> b.lambda(-0.01), "lambda_ = -0.01", "0 to 3.4028235E38"),
+                range("lambda NaN", b -> b.lambda(Double.NaN), "lambda_ = NaN", "0 to 3.4028235E38"),
+                range("lambda Infinity", b -> b.lambda(Double.POSITIVE_INFINITY), "lambda_ = Infinity", "0 to 3.4028235E38"),
+                range("threads 0", b -> b.threads(0), "threads = 0", "1..1024"),
+                range("threads -2", b -> b.threads(-2), "threads = -2", "1..1024"),
                 // 16,384 OpenMP threads crashed the JVM with SIGSEGV before this limit existed.
-                builder("threads 16384", b -> b.threads(16384), "threads = 16384", "1..1024"),
+                range("threads 16384", b -> b.threads(16384), "threads = 16384", "1..1024"),
+                // Issue 15: finite doubles that float32 arithmetic turns into an infinite or a zero value were accepted
+                // (a learning rate of 1e300 trained to NaN, one of 1e-50 did not train at all).
+                range("learning_rate 1e300", b -> b.learningRate(1e300), "learning_rate = 1.0E300", "1.4E-45 to 3.4028235E38"),
+                range("learning_rate 1e-50", b -> b.learningRate(1e-50), "learning_rate = 1.0E-50", "1.4E-45 to 3.4028235E38"),
+                range("learning_rate NaN before the optimizer's name", b -> b.learningRate(Double.NaN).optimizer("sgd"),
+                        "learningRate = NaN", "1.4E-45 to 3.4028235E38"),
+                range("lambda 1e300", b -> b.lambda(1e300), "lambda_ = 1.0E300", "0 to 3.4028235E38"),
+                range("patience -1", b -> b.patience(-1), "patience = -1", "> 0"),
                 builder("activation 'bogus'", b -> b.activation("bogus"), "unknown activation 'bogus'", "relu"),
                 builder("optimizer 'bogus'", b -> b.optimizer("bogus"), "unknown optimizer 'bogus'", "adam"),
                 builder("loss 'bogus'", b -> b.loss("bogus"), "unknown loss 'bogus'", "cross-entropy"),
@@ -216,6 +235,39 @@ class BadInputTest {
     void aParameterOutOfRangeIsRefusedByName(Bad bad) {
         assertRefused(bad, null);
         assertDoesNotThrow(() -> small().build().close(), "the valid configuration builds");
+    }
+
+    /** Each range's ends, and the largest values an int allows where there is no upper end, still build. */
+    static Stream<Named<Consumer<SimpleCNNBuilder>>> boundaryValues() {
+        return Stream.of(
+                Named.of("learning_rate float32's smallest", b -> b.learningRate(Float.MIN_VALUE)),
+                Named.of("learning_rate float32's largest", b -> b.learningRate(Float.MAX_VALUE)),
+                Named.of("learning_rate 1.4E-45 as printed", b -> b.learningRate(1.4e-45)),
+                Named.of("learning_rate 3.4028235E38 as printed", b -> b.learningRate(3.4028235e38)),
+                Named.of("lambda 0", b -> b.lambda(0)),
+                Named.of("lambda float32's largest", b -> b.lambda(Float.MAX_VALUE)),
+                Named.of("lambda 3.4028235E38 as printed", b -> b.lambda(3.4028235e38)),
+                Named.of("threads 1", b -> b.threads(1)),
+                Named.of("threads 1024", b -> b.threads(1024)),
+                Named.of("batch_size 1", b -> b.batchSize(1)),
+                Named.of("batch_size 2^31 - 1", b -> b.batchSize(Integer.MAX_VALUE)),
+                Named.of("n_epochs 2^31 - 1", b -> b.epochs(Integer.MAX_VALUE)),
+                Named.of("patience 1", b -> b.patience(1)),
+                Named.of("valid_size just above 0", b -> b.validSize(Double.MIN_VALUE)),
+                Named.of("valid_size just below 1", b -> b.validSize(Math.nextDown(1.0))),
+                Named.of("dropout_rate 0", b -> b.dropoutRate(0)),
+                Named.of("dropout_rate 1 with dropout off", b -> b.dropout(false).dropoutRate(1)),
+                Named.of("momentum 0", b -> b.momentum(0)),
+                Named.of("momentum 1", b -> b.momentum(1)),
+                Named.of("seed -2^63", b -> b.seed(Long.MIN_VALUE)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("boundaryValues")
+    void aParameterAtTheEndOfItsRangeBuilds(Consumer<SimpleCNNBuilder> change) {
+        SimpleCNNBuilder builder = small();
+        change.accept(builder);
+        assertDoesNotThrow(() -> builder.build().close());
     }
 
     static Stream<Named<Bad>> badCallsOnAFittedModel() {

@@ -23,6 +23,7 @@ import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.Engine;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
+import dev.jdnn.train.OutOfRangeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
@@ -217,11 +218,11 @@ class HostileSizeTest {
                 row("predict: no images", iae, () -> fitted.predict(new float[0][][][]), "at least one image"),
                 row("predict: images of 0 channels", iae, () -> fitted.predict(new float[1][0][][]),
                         "at least one image, channel, row and column"),
-                row("builder: batch_size -2^31", iae, () -> small().batchSize(Integer.MIN_VALUE).build(),
+                row("builder: batch_size -2^31", OutOfRangeException.class, () -> small().batchSize(Integer.MIN_VALUE).build(),
                         "batch_size = -2147483648 is out of range; allowed: > 0"),
-                row("builder: threads 2^31 - 1", iae, () -> small().threads(Integer.MAX_VALUE).build(),
+                row("builder: threads 2^31 - 1", OutOfRangeException.class, () -> small().threads(Integer.MAX_VALUE).build(),
                         "threads = 2147483647 is out of range; allowed: 1..1024"),
-                row("builder: in_features_list [0]", iae, () -> small().inFeatures(0).build(), "in_features_list[0] = 0"),
+                row("builder: in_features_list [0]", OutOfRangeException.class, () -> small().inFeatures(0).build(), "in_features_list[0] = 0"),
 
                 row("CompiledModel.of: maxBatch 0", iae, () -> CompiledModel.of(fitted, 0), "maxBatch must be >= 1, got 0"),
                 row("CompiledModel.of: maxBatch -2^31", iae, () -> CompiledModel.of(fitted, Integer.MIN_VALUE),

@@ -55,29 +55,62 @@ class OptimizerTest {
         assertThrows(IllegalArgumentException.class, () -> Optimizer.byName(null, 0.1));
     }
 
+    /** The ranges written out: a float32's smallest and largest values, as Java prints them. */
+    private static final String ABOVE_0 = "allowed: 1.4E-45 to 3.4028235E38 once rounded to float32";
+    private static final String FROM_0 = "allowed: 0 to 3.4028235E38 once rounded to float32";
+
     static Stream<Arguments> invalid() {
         return Stream.of(
-                bad(() -> new Sgd(0), "sgd: learningRate must be a finite number > 0, got 0.0"),
-                bad(() -> new Sgd(-1e-3), "sgd: learningRate must be a finite number > 0, got -0.001"),
-                bad(() -> new Sgd(Double.NaN), "sgd: learningRate must be a finite number > 0, got NaN"),
-                bad(() -> new Adam(Double.POSITIVE_INFINITY),
-                        "adam: learningRate must be a finite number > 0, got Infinity"),
-                bad(() -> new Momentum(0.1, 1), "momentum: momentum must be in [0, 1), got 1.0"),
-                bad(() -> new Momentum(0.1, -0.5), "momentum: momentum must be in [0, 1), got -0.5"),
-                bad(() -> new RmsProp(0.1, 1.5, 1e-8), "rmsprop: alpha must be in [0, 1), got 1.5"),
-                bad(() -> new RmsProp(0.1, 0.9, 0), "rmsprop: eps must be a finite number > 0, got 0.0"),
-                bad(() -> new Adam(0.1, 1, 0.999, 1e-8), "adam: beta1 must be in [0, 1), got 1.0"),
-                bad(() -> new Adam(0.1, 0.9, -0.1, 1e-8), "adam: beta2 must be in [0, 1), got -0.1"),
-                bad(() -> new Adam(0.1, 0.9, 0.999, -1e-8), "adam: eps must be a finite number > 0, got -1.0E-8"),
-                bad(() -> new AdaGrad(0.1, 0), "adagrad: eps must be a finite number > 0, got 0.0"),
-                bad(() -> new AdaDelta(0.1, 1, 1e-6), "adadelta: rho must be in [0, 1), got 1.0"),
-                bad(() -> new AdaMax(0.1, 0.9, Double.NaN, 1e-8), "adamax: beta2 must be in [0, 1), got NaN"),
-                bad(() -> new AdamW(0.1, 0.9, 0.999, 1e-8, -0.01),
-                        "adamw: weightDecay must be a finite number >= 0, got -0.01"),
-                bad(() -> new NAdam(0.1, 0.9, 0.999, 1e-8, -1),
-                        "nadam: momentumDecay must be a finite number >= 0, got -1.0"),
-                bad(() -> new Adam(0.1).withLearningRate(0), "adam: learningRate must be a finite number > 0, got 0.0"),
-                bad(() -> Optimizer.byName("nadam", -2), "nadam: learningRate must be a finite number > 0, got -2.0"));
+                bad(() -> new Sgd(0), "sgd: learningRate = 0.0 is out of range; " + ABOVE_0),
+                bad(() -> new Sgd(-1e-3), "sgd: learningRate = -0.001 is out of range; " + ABOVE_0),
+                bad(() -> new Sgd(Double.NaN), "sgd: learningRate = NaN is out of range; " + ABOVE_0),
+                bad(() -> new Adam(Double.POSITIVE_INFINITY), "adam: learningRate = Infinity is out of range; " + ABOVE_0),
+                bad(() -> new Momentum(0.1, 1), "momentum: momentum = 1.0 is out of range; allowed: 0 <= momentum < 1"),
+                bad(() -> new Momentum(0.1, -0.5), "momentum: momentum = -0.5 is out of range; allowed: 0 <= momentum < 1"),
+                bad(() -> new RmsProp(0.1, 1.5, 1e-8), "rmsprop: alpha = 1.5 is out of range; allowed: 0 <= alpha < 1"),
+                bad(() -> new RmsProp(0.1, 0.9, 0), "rmsprop: eps = 0.0 is out of range; " + ABOVE_0),
+                bad(() -> new Adam(0.1, 1, 0.999, 1e-8), "adam: beta1 = 1.0 is out of range; allowed: 0 <= beta1 < 1"),
+                bad(() -> new Adam(0.1, 0.9, -0.1, 1e-8), "adam: beta2 = -0.1 is out of range; allowed: 0 <= beta2 < 1"),
+                bad(() -> new Adam(0.1, 0.9, 0.999, -1e-8), "adam: eps = -1.0E-8 is out of range; " + ABOVE_0),
+                bad(() -> new AdaGrad(0.1, 0), "adagrad: eps = 0.0 is out of range; " + ABOVE_0),
+                bad(() -> new AdaDelta(0.1, 1, 1e-6), "adadelta: rho = 1.0 is out of range; allowed: 0 <= rho < 1"),
+                bad(() -> new AdaMax(0.1, 0.9, Double.NaN, 1e-8),
+                        "adamax: beta2 = NaN is out of range; allowed: 0 <= beta2 < 1"),
+                bad(() -> new AdamW(0.1, 0.9, 0.999, 1e-8, -0.01), "adamw: weightDecay = -0.01 is out of range; " + FROM_0),
+                bad(() -> new NAdam(0.1, 0.9, 0.999, 1e-8, -1), "nadam: momentumDecay = -1.0 is out of range; " + FROM_0),
+                bad(() -> new Adam(0.1).withLearningRate(0), "adam: learningRate = 0.0 is out of range; " + ABOVE_0),
+                bad(() -> Optimizer.byName("nadam", -2), "nadam: learningRate = -2.0 is out of range; " + ABOVE_0),
+                // Issue 15: finite doubles that the float32 updates turned into an infinite step (NaN weights) or
+                // a step of 0 were accepted.
+                bad(() -> new Sgd(1e300), "sgd: learningRate = 1.0E300 is out of range; " + ABOVE_0),
+                bad(() -> new Adam(1e-50), "adam: learningRate = 1.0E-50 is out of range; " + ABOVE_0),
+                bad(() -> new Adam(0.1, 0.9, 0.999, 1e-50), "adam: eps = 1.0E-50 is out of range; " + ABOVE_0),
+                bad(() -> new AdaDelta(0.1, 0.9, 3.5e38), "adadelta: eps = 3.5E38 is out of range; " + ABOVE_0),
+                bad(() -> new AdamW(0.1, 0.9, 0.999, 1e-8, 1e39), "adamw: weightDecay = 1.0E39 is out of range; " + FROM_0),
+                bad(() -> new NAdam(0.1, 0.9, 0.999, 1e-8, Double.POSITIVE_INFINITY),
+                        "nadam: momentumDecay = Infinity is out of range; " + FROM_0),
+                bad(() -> new AdamW(0.1, 0.9, 0.999, 1e-8, Double.NaN), "adamw: weightDecay = NaN is out of range; " + FROM_0));
+    }
+
+    /** The ends of every range are accepted: float32's smallest and largest positive values, 0 and just below 1. */
+    @Test
+    void theEndsOfEachRangeAreAccepted() {
+        double below1 = Math.nextDown(1.0);
+        for (double rate : new double[] {Float.MIN_VALUE, Float.MAX_VALUE}) {
+            assertEquals(rate, new Sgd(rate).learningRate());
+            assertEquals(rate, new Adam(rate, 0, below1, rate).eps());
+            assertEquals(rate, new AdaGrad(0.1, rate).eps());
+        }
+        assertEquals(0, new AdamW(0.1, 0, 0, 1e-8, 0).weightDecay());
+        assertEquals(Float.MAX_VALUE, new AdamW(0.1, 0.9, 0.999, 1e-8, Float.MAX_VALUE).weightDecay());
+        assertEquals(Float.MAX_VALUE, new NAdam(0.1, 0.9, 0.999, 1e-8, Float.MAX_VALUE).momentumDecay());
+        // The ends as printed round to them: the range is stated and checked in float32.
+        assertEquals(1.4e-45, new Sgd(1.4e-45).learningRate());
+        assertEquals(3.4028235e38, new Adam(0.1, 0.9, 0.999, 3.4028235e38).eps());
+        assertEquals(3.4028235e38, new AdamW(0.1, 0.9, 0.999, 1e-8, 3.4028235e38).weightDecay());
+        assertEquals(below1, new Momentum(0.1, below1).momentum());
+        assertEquals(below1, new RmsProp(0.1, below1, 1e-8).alpha());
+        assertEquals(below1, new AdaDelta(0.1, below1, 1e-6).rho());
     }
 
     private static Arguments bad(Supplier<Optimizer> make, String message) {
@@ -87,7 +120,7 @@ class OptimizerTest {
     @ParameterizedTest
     @MethodSource("invalid")
     void rejectsOutOfRangeHyperParametersNamingThem(Supplier<Optimizer> make, String message) {
-        var e = assertThrows(IllegalArgumentException.class, make::get);
+        var e = assertThrows(OutOfRangeException.class, make::get);
         assertEquals(message, e.getMessage());
     }
 
