@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
 
 /**
  * The folder that {@link LibraryCache} extracts jdnn's native libraries into. The user names it with the system
@@ -21,11 +22,14 @@ import java.nio.file.attribute.UserPrincipal;
 record CacheFolder(Path path, String origin) {
     static final String PROPERTY = "jdnn.cacheDir";
     static final String ENV = "JDNN_CACHE_DIR";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     /** The folder the user named, else the default one. */
     static CacheFolder configured() {
         String property = System.getProperty(PROPERTY);
-        if (property != null && !property.isBlank()) return new CacheFolder(Path.of(property), "system property " + PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return new CacheFolder(Path.of(property), "system property " + PROPERTY);
+        }
         String env = System.getenv(ENV);
         if (env != null && !env.isBlank()) return new CacheFolder(Path.of(env), "environment variable " + ENV);
         String xdg = System.getenv("XDG_CACHE_HOME");
@@ -62,17 +66,19 @@ record CacheFolder(Path path, String origin) {
             return;
         }
         try {
-            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException e) {
             requirePrivate(folder);
         }
     }
 
     private static void requirePrivate(Path folder) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes attributes =
+                Files.readAttributes(folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attributes.isDirectory()) {
-            throw new NativeLoadException(folder + " is a symbolic link or not a folder; jdnn uses it for its native libraries when the"
-                    + " default cache cannot be written: remove it, or name a writable folder with " + ENV);
+            throw new NativeLoadException(folder + " is a symbolic link or not a folder; jdnn keeps its native"
+                    + " libraries there when the default cache cannot be written: remove it, or name a writable folder"
+                    + " with " + ENV);
         }
         // Whoever runs this JVM owns the files it creates: the owner to compare with, without a name lookup
         // (a container's user may have no name).

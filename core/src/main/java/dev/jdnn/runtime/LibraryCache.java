@@ -98,7 +98,7 @@ final class LibraryCache {
             if (LOG.isLoggable(Level.DEBUG)) LOG.log(Level.DEBUG, "replacing " + target + ": its SHA-256 is wrong");
             return false;
         }
-        if (LOG.isLoggable(Level.DEBUG)) LOG.log(Level.DEBUG, "reusing " + target + ": changed, but hashed again intact");
+        if (LOG.isLoggable(Level.DEBUG)) LOG.log(Level.DEBUG, "reusing " + target + ": changed, but hashed intact");
         writeStamp(target.getParent(), stamp, target);
         return true;
     }

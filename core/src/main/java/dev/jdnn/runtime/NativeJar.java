@@ -89,8 +89,8 @@ final class NativeJar implements AutoCloseable {
             throw unreadable(name, e);
         }
         if (in == null) {
-            throw new NativeLoadException("jdnn's native jar (" + location + ") lists " + name + " in its " + ORDER
-                    + " but has no " + resource + "; the native jar is corrupt");
+            throw new NativeLoadException("jdnn's native jar (" + location + ") has no " + resource
+                    + ", which its " + ORDER + " file calls for; the native jar is corrupt");
         }
         return new FilterInputStream(in) {
             @Override
@@ -137,7 +137,9 @@ final class NativeJar implements AutoCloseable {
         for (String entry : modulePath.split(File.pathSeparator)) {
             if (entry.isBlank()) continue;
             Path path = Path.of(entry);
-            NativeJar jar = Files.isDirectory(path) ? inFolder(platform, path, order, true) : inJar(platform, path, order);
+            NativeJar jar = Files.isDirectory(path)
+                    ? inFolder(platform, path, order, true)
+                    : inJar(platform, path, order);
             if (jar != null) return jar;
         }
         return null;
@@ -158,7 +160,9 @@ final class NativeJar implements AutoCloseable {
         }
         children.sort(null); // the module path's own order within a folder is unspecified: at least be repeatable
         for (Path child : children) {
-            NativeJar jar = Files.isDirectory(child) ? inFolder(platform, child, order, false) : inJar(platform, child, order);
+            NativeJar jar = Files.isDirectory(child)
+                    ? inFolder(platform, child, order, false)
+                    : inJar(platform, child, order);
             if (jar != null) return jar;
         }
         return null;

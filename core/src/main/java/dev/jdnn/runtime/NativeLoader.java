@@ -139,8 +139,8 @@ public final class NativeLoader {
     /** jdnn's own libraries, extracted from its native jar into the cache folder (or found there). */
     private static List<Path> bundled() {
         String platform = Platform.current();
-        try (NativeJar jar = NativeJar.find(platform, NativeLoader.class.getClassLoader(),
-                System.getProperty("jdk.module.path"))) {
+        ClassLoader loader = NativeLoader.class.getClassLoader();
+        try (NativeJar jar = NativeJar.find(platform, loader, System.getProperty("jdk.module.path"))) {
             return extract(jar, platform);
         }
     }
