@@ -1,6 +1,9 @@
 package dev.jdnn.cli;
 
+import dev.jdnn.runtime.NativeLoader;
 import dev.jdnn.runtime.OneDnn;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +18,24 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    /**
+     * The library logs oneDNN's version and ISA at INFO when it loads, which java.util.logging's default
+     * configuration prints on standard error: not part of a command's output ({@code jdnn --version} shows the
+     * same). Kept in a field because java.util.logging holds its loggers, and so their levels, only weakly.
+     */
+    private static final Logger LIBRARY_LOG = Logger.getLogger(NativeLoader.LOGGER);
+
     public static void main(String[] args) {
+        quietLibraryLog();
         System.exit(execute(args));
+    }
+
+    /** Shows the library's log from WARNING up, unless the user configured java.util.logging. */
+    private static void quietLibraryLog() {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            LIBRARY_LOG.setLevel(Level.WARNING);
+        }
     }
 
     static int execute(String... args) {
@@ -43,7 +62,7 @@ public final class Main implements Runnable {
         public String[] getVersion() {
             String jdnn = Main.class.getPackage().getImplementationVersion();
             return new String[] {"jdnn " + (jdnn == null ? "(development build)" : jdnn),
-                    "oneDNN " + OneDnn.version() + " (" + OneDnn.isa() + ")",
+                    OneDnn.summary(),
                     "Java " + Runtime.version()};
         }
     }

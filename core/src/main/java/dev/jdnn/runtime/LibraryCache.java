@@ -2,7 +2,7 @@ package dev.jdnn.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -14,58 +14,52 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Extracts one platform's native libraries from the class path into a per-user cache folder keyed by
- * their content hash. Every file is written under a temporary name, verified against the SHA-256 the
- * native jar carries, then renamed atomically, so concurrent JVMs all end with complete files. A cached
- * file whose size or timestamp changed since it was verified is hashed again and replaced if corrupt.
+ * Extracts one platform's native libraries from jdnn's native jar into a cache folder, in a subfolder keyed by
+ * their content hash. Every file is written under a temporary name, verified against the SHA-256 the native jar
+ * carries, then renamed atomically, so concurrent JVMs all end with complete files. A cached file whose size or
+ * timestamp changed since it was verified is hashed again and replaced if corrupt. What it finds and does is
+ * logged at DEBUG (and TRACE) on the logger {@value NativeLoader#LOGGER}.
  */
 final class LibraryCache {
-    private static final String RESOURCE_ROOT = "jdnn/native/";
+    private static final System.Logger LOG = System.getLogger(NativeLoader.LOGGER);
 
     private final Path root;
-    private final ClassLoader loader;
+    private final NativeJar jar;
 
-    LibraryCache(Path root, ClassLoader loader) {
+    LibraryCache(Path root, NativeJar jar) {
         this.root = root;
-        this.loader = loader;
+        this.jar = jar;
     }
 
-    /** The per-user default: $JDNN_CACHE_DIR, else $XDG_CACHE_HOME/jdnn, else ~/.cache/jdnn. */
-    static Path defaultRoot() {
-        String property = System.getProperty("jdnn.cacheDir");
-        if (property != null && !property.isBlank()) return Path.of(property);
-        String env = System.getenv("JDNN_CACHE_DIR");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("jdnn");
-    }
-
-    /** Extracts (or reuses) the platform's libraries and returns their paths in load order. */
-    List<Path> extract(String platform) {
-        String prefix = RESOURCE_ROOT + platform + "/";
-        String order = readResource(prefix + "libraries", platform);
-        List<String> names = List.of(order.trim().split("\\s*,\\s*"));
+    /**
+     * Extracts (or reuses) the platform's libraries and returns their paths in load order.
+     *
+     * @throws IOException         when the cache folder cannot be created, read or written
+     * @throws NativeLoadException when the native jar cannot be read or its contents do not match their hashes
+     */
+    List<Path> extract(String platform) throws IOException {
+        List<String> names = List.of(jar.read("libraries").trim().split("\\s*,\\s*"));
         List<String> hashes = new ArrayList<>();
         for (String name : names) {
-            hashes.add(readResource(prefix + name + ".sha256", platform).trim().split("\\s+")[0].toLowerCase());
+            hashes.add(jar.read(name + ".sha256").trim().split("\\s+")[0].toLowerCase(Locale.ROOT));
         }
         Path folder = root.resolve(platform + "-" + folderKey(names, hashes));
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "native libraries " + names + " from jdnn's native jar (" + jar.location()
+                    + "), cached in " + folder);
+        }
+        Files.createDirectories(folder);
         List<Path> paths = new ArrayList<>();
-        try {
-            Files.createDirectories(folder);
-            for (int i = 0; i < names.size(); i++) {
-                paths.add(ensure(folder, prefix, names.get(i), hashes.get(i)));
-            }
-        } catch (IOException e) {
-            throw new NativeLoadException("cannot extract jdnn's native libraries into " + folder + ": " + e, e);
+        for (int i = 0; i < names.size(); i++) {
+            paths.add(ensure(folder, names.get(i), hashes.get(i)));
         }
         return paths;
     }
 
-    private Path ensure(Path folder, String prefix, String name, String expectedHash) throws IOException {
+    private Path ensure(Path folder, String name, String expectedHash) throws IOException {
         Path target = folder.resolve(name);
         Path stamp = folder.resolve(name + ".verified");
         if (Files.isRegularFile(target) && isVerified(target, stamp, expectedHash)) {
@@ -73,18 +67,22 @@ final class LibraryCache {
         }
         Path temp = Files.createTempFile(folder, name + ".", ".tmp");
         try {
-            try (InputStream in = open(prefix + name)) {
+            try (InputStream in = jar.open(name)) {
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             }
             String actual = sha256(temp);
             if (!actual.equals(expectedHash)) {
-                throw new NativeLoadException("native library " + prefix + name + " on the class path has SHA-256 "
-                        + actual + " but its jar declares " + expectedHash + "; the native jar is corrupt");
+                throw new NativeLoadException("native library " + name + " in jdnn's native jar (" + jar.location()
+                        + ") has SHA-256 " + actual + " but the jar declares " + expectedHash
+                        + "; the native jar is corrupt");
             }
             moveAtomically(temp, target);
             writeStamp(folder, stamp, target);
         } finally {
             Files.deleteIfExists(temp);
+        }
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(Level.DEBUG, "extracted " + target + " (SHA-256 " + expectedHash + ", verified)");
         }
         return target;
     }
@@ -93,11 +91,14 @@ final class LibraryCache {
     private boolean isVerified(Path target, Path stamp, String expectedHash) throws IOException {
         String now = describe(target);
         if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(now)) {
+            if (LOG.isLoggable(Level.TRACE)) LOG.log(Level.TRACE, "reusing " + target + ": unchanged since verified");
             return true;
         }
         if (!sha256(target).equals(expectedHash)) {
+            if (LOG.isLoggable(Level.DEBUG)) LOG.log(Level.DEBUG, "replacing " + target + ": its SHA-256 is wrong");
             return false;
         }
+        if (LOG.isLoggable(Level.DEBUG)) LOG.log(Level.DEBUG, "reusing " + target + ": changed, but hashed intact");
         writeStamp(target.getParent(), stamp, target);
         return true;
     }
@@ -121,29 +122,6 @@ final class LibraryCache {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private InputStream open(String resource) {
-        InputStream in = loader.getResourceAsStream(resource);
-        if (in == null) {
-            throw new NativeLoadException("resource " + resource + " not found: put jdnn's native jar for this"
-                    + " platform on the class path, or name a libdnnl with -Djdnn.library.path");
-        }
-        return in;
-    }
-
-    private String readResource(String resource, String platform) {
-        InputStream stream = loader.getResourceAsStream(resource);
-        if (stream == null) {
-            throw new NativeLoadException("jdnn's native jar for " + platform + " is not on the class path (missing "
-                    + resource + "); add dev.jdnn:jdnn:<version>:" + platform
-                    + ", or name a libdnnl with -Djdnn.library.path");
-        }
-        try (InputStream in = stream) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,20 +1,36 @@
 package dev.jdnn.runtime;
 
+import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Loads oneDNN once per JVM: from jdnn's own native jar (extracted into the per-user cache), or from the
- * library that the user names with the system property {@value #LIBRARY_PROPERTY} or the environment
- * variable {@value #LIBRARY_ENV}, which must be oneDNN 3.x. The generated bindings resolve every symbol through
- * {@link #symbols()}.
+ * Loads oneDNN once per JVM: from jdnn's own native jar, or from the library that the user names with the system
+ * property {@value #LIBRARY_PROPERTY} or the environment variable {@value #LIBRARY_ENV}, which must be oneDNN 3.x.
+ * The generated bindings resolve every symbol through {@link #symbols()}.
+ * <p>The native jar ({@code dev.jdnn:jdnn-natives:<version>:<platform>}) may be on the class path or on the
+ * module path. Its libraries are extracted into a cache folder: the one named by the system property
+ * {@code jdnn.cacheDir} or the environment variable {@code JDNN_CACHE_DIR}, else {@code $XDG_CACHE_HOME/jdnn},
+ * else {@code ~/.cache/jdnn}. When that default folder cannot be written (a read-only home), they go to
+ * {@code jdnn-<user.name>} in {@code java.io.tmpdir} instead, a folder only its owner may write, and a WARNING
+ * says so; a folder the user named is never replaced: if it cannot be written, loading fails.
+ * <p>Logging, through {@link System.Logger} on the logger {@value #LOGGER}: once per JVM at INFO, the oneDNN
+ * version, the instruction set it dispatches to and the files loaded; at DEBUG and TRACE, where the native jar
+ * was found and what was extracted or reused. Nothing is printed.
  */
 public final class NativeLoader {
     public static final String LIBRARY_PROPERTY = "jdnn.library.path";
     public static final String LIBRARY_ENV = "JDNN_LIBRARY_PATH";
+    /** The name of the {@link System.Logger} jdnn logs to. */
+    public static final String LOGGER = "dev.jdnn";
+
+    private static final System.Logger LOG = System.getLogger(LOGGER);
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
     private static volatile SymbolLookup symbols;
     /**
@@ -33,7 +49,25 @@ public final class NativeLoader {
      */
     public static SymbolLookup symbols() {
         SymbolLookup loadedSymbols = symbols;
-        return loadedSymbols != null ? loadedSymbols : load();
+        return loadedSymbols != null ? loadedSymbols : loadAndAnnounce();
+    }
+
+    private static SymbolLookup loadAndAnnounce() {
+        SymbolLookup lookup = load();
+        announce();
+        return lookup;
+    }
+
+    /**
+     * Logs what was loaded, once, after the library is published and outside the class lock: asking oneDNN its
+     * version and ISA initializes those bindings, and another thread may be in such an initialization, waiting
+     * for this lock. The ISA costs a native binding that nothing else at start-up needs, so it is asked only when
+     * the line will be logged. Calls made while the version check holds the lock (symbols still null) skip this.
+     */
+    private static void announce() {
+        if (symbols == null || !LOG.isLoggable(Level.INFO) || !ANNOUNCED.compareAndSet(false, true)) return;
+        String files = String.join(", ", loaded.stream().map(Path::toString).toList());
+        LOG.log(Level.INFO, OneDnn.summary() + " loaded from " + files);
     }
 
     private static synchronized SymbolLookup load() {
@@ -102,9 +136,36 @@ public final class NativeLoader {
         return path.toAbsolutePath();
     }
 
-    /** jdnn's own libraries, extracted from its native jar into the per-user cache (or found there). */
+    /** jdnn's own libraries, extracted from its native jar into the cache folder (or found there). */
     private static List<Path> bundled() {
         String platform = Platform.current();
-        return new LibraryCache(LibraryCache.defaultRoot(), NativeLoader.class.getClassLoader()).extract(platform);
+        ClassLoader loader = NativeLoader.class.getClassLoader();
+        try (NativeJar jar = NativeJar.find(platform, loader, System.getProperty("jdk.module.path"))) {
+            return extract(jar, platform);
+        }
+    }
+
+    private static List<Path> extract(NativeJar jar, String platform) {
+        CacheFolder cache = CacheFolder.configured();
+        try {
+            return new LibraryCache(cache.path(), jar).extract(platform);
+        } catch (IOException e) {
+            if (cache.named()) {
+                throw new NativeLoadException(cache.origin() + " names " + cache.path() + ", where jdnn cannot write"
+                        + " its native libraries (" + e + "): name a writable folder, or leave " + CacheFolder.PROPERTY
+                        + " and " + CacheFolder.ENV + " unset for the default", e);
+            }
+            Path fallback = CacheFolder.privateTempFolder();
+            LOG.log(Level.WARNING, "cannot write jdnn's native-library cache " + cache.path() + " (" + e
+                    + "); using " + fallback + " instead. Set " + CacheFolder.ENV + " to choose a writable folder");
+            try {
+                CacheFolder.createPrivate(fallback);
+                return new LibraryCache(fallback, jar).extract(platform);
+            } catch (IOException again) {
+                throw new NativeLoadException("jdnn can write its native libraries neither into " + cache.path()
+                        + " (" + e + ") nor into " + fallback + " (" + again + "): set " + CacheFolder.ENV
+                        + " to a writable folder", again);
+            }
+        }
     }
 }

@@ -16,9 +16,14 @@ public final class OneDnn {
         return dnnl_version_t.major(v) + "." + dnnl_version_t.minor(v) + "." + dnnl_version_t.patch(v);
     }
 
+    /** The version and the ISA, as jdnn reports them: e.g. {@code oneDNN 3.13.0 (avx512_core_bf16)}. */
+    public static String summary() {
+        return "oneDNN " + version() + " (" + isa() + ")";
+    }
+
     /** The ISA oneDNN's CPU kernels dispatch to on this machine, e.g. {@code avx512_core_bf16}. */
     public static String isa() {
-        int isa = dnnl_get_effective_cpu_isa();
+        int isa = effectiveIsa();
         return switch (isa) {
             case dnnl_cpu_isa_sse41 -> "sse41";
             case dnnl_cpu_isa_avx -> "avx";
@@ -39,7 +44,7 @@ public final class OneDnn {
 
     /** True when oneDNN can run bf16 convolutions natively (avx512_core_bf16 or an AMX ISA). */
     public static boolean supportsBf16() {
-        int isa = dnnl_get_effective_cpu_isa();
+        int isa = effectiveIsa();
         return (isa & dnnl_cpu_isa_avx512_core_bf16) == dnnl_cpu_isa_avx512_core_bf16;
     }
 
@@ -50,6 +55,11 @@ public final class OneDnn {
         if (major != 3) {
             throw new NativeLoadException(library + " is oneDNN " + version() + "; jdnn requires oneDNN 3.x");
         }
+    }
+
+    private static int effectiveIsa() {
+        NativeLoader.symbols(); // as in versionStruct: the loader itself asks for the ISA when it logs
+        return dnnl_get_effective_cpu_isa();
     }
 
     private static MemorySegment versionStruct() {
