@@ -1,9 +1,6 @@
 package dev.jdnn.cli;
 
-import dev.jdnn.runtime.NativeLoader;
 import dev.jdnn.runtime.OneDnn;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,24 +15,8 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
-    /**
-     * The library logs oneDNN's version and ISA at INFO when it loads, which java.util.logging's default
-     * configuration prints on standard error: not part of a command's output ({@code jdnn --version} shows the
-     * same). Kept in a field because java.util.logging holds its loggers, and so their levels, only weakly.
-     */
-    private static final Logger LIBRARY_LOG = Logger.getLogger(NativeLoader.LOGGER);
-
     public static void main(String[] args) {
-        quietLibraryLog();
         System.exit(execute(args));
-    }
-
-    /** Shows the library's log from WARNING up, unless the user configured java.util.logging. */
-    private static void quietLibraryLog() {
-        if (System.getProperty("java.util.logging.config.file") == null
-                && System.getProperty("java.util.logging.config.class") == null) {
-            LIBRARY_LOG.setLevel(Level.WARNING);
-        }
     }
 
     static int execute(String... args) {

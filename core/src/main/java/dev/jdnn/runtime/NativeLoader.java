@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * else {@code ~/.cache/jdnn}. When that default folder cannot be written (a read-only home), they go to
  * {@code jdnn-<user.name>} in {@code java.io.tmpdir} instead, a folder only its owner may write, and a WARNING
  * says so; a folder the user named is never replaced: if it cannot be written, loading fails.
- * <p>Logging, through {@link System.Logger} on the logger {@value #LOGGER}: once per JVM at INFO, the oneDNN
- * version, the instruction set it dispatches to and the files loaded; at DEBUG and TRACE, where the native jar
- * was found and what was extracted or reused. Nothing is printed.
+ * <p>Logging, through {@link System.Logger} on the logger {@value #LOGGER}: once per JVM at DEBUG, the oneDNN
+ * version, the instruction set it dispatches to and the files loaded; at DEBUG and TRACE too, where the native
+ * jar was found and what was extracted or reused; at WARNING, a cache folder that could not be used. Nothing is
+ * printed, and with a logging configuration's defaults (INFO) nothing is logged either: a library that logs on
+ * every start adds to its users' logs and to the time to a first prediction (about 50 ms of CPU measured).
  */
 public final class NativeLoader {
     public static final String LIBRARY_PROPERTY = "jdnn.library.path";
@@ -65,9 +67,9 @@ public final class NativeLoader {
      * the line will be logged. Calls made while the version check holds the lock (symbols still null) skip this.
      */
     private static void announce() {
-        if (symbols == null || !LOG.isLoggable(Level.INFO) || !ANNOUNCED.compareAndSet(false, true)) return;
+        if (symbols == null || !LOG.isLoggable(Level.DEBUG) || !ANNOUNCED.compareAndSet(false, true)) return;
         String files = String.join(", ", loaded.stream().map(Path::toString).toList());
-        LOG.log(Level.INFO, OneDnn.summary() + " loaded from " + files);
+        LOG.log(Level.DEBUG, OneDnn.summary() + " loaded from " + files);
     }
 
     private static synchronized SymbolLookup load() {
