@@ -1,6 +1,9 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -95,7 +98,7 @@ public final class ModelReader {
         String header = StandardCharsets.UTF_8.decode(headerBytes.duplicate()).toString();
         long dataStart = FileLayout.PREFIX_BYTES + headerLength;
         long dataLength = available - headerLength;
-        JsonNode root = parse(file, header);
+        JsonObject root = parse(file, header);
         List<TensorEntry> tensors = table(file, root, size, dataLength);
 
         MessageDigest digest = FileLayout.digest();
@@ -125,30 +128,28 @@ public final class ModelReader {
         }
     }
 
-    private static JsonNode parse(Path file, String header) throws ModelFormatException {
-        JsonNode root = HeaderJson.parse(file, header);
-        if (!root.isObject()) {
+    private static JsonObject parse(Path file, String header) throws ModelFormatException {
+        if (!(HeaderJson.parse(file, header) instanceof JsonObject root)) {
             throw new ModelFormatException(file, "corrupt header: not a JSON object");
         }
         return root;
     }
 
     /** The tensor table, checked against the data section: contiguous, in order, sized as the shapes say. */
-    private static List<TensorEntry> table(Path file, JsonNode root, long fileSize, long dataLength)
+    private static List<TensorEntry> table(Path file, JsonObject root, long fileSize, long dataLength)
             throws ModelFormatException {
-        JsonNode rows = root.get("tensors");
-        if (rows == null || !rows.isArray()) throw new ModelFormatException(file, "corrupt header: no 'tensors' table");
+        if (!(root.get("tensors") instanceof JsonArray rows)) {
+            throw new ModelFormatException(file, "corrupt header: no 'tensors' table");
+        }
         List<TensorEntry> tensors = new ArrayList<>();
         Set<String> names = new HashSet<>();
         long expectedBegin = 0;
-        for (JsonNode row : rows) {
-            JsonNode nameNode = row.get("name");
-            if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isEmpty()) {
+        for (JsonValue value : rows.values()) {
+            if (!(value instanceof JsonObject row && row.get("name") instanceof JsonString(String name)) || name.isEmpty()) {
                 throw new ModelFormatException(file, "corrupt header: tensor " + tensors.size() + " has no name");
             }
-            String name = nameNode.asText();
             if (!names.add(name)) throw new ModelFormatException(file, "corrupt header: two tensors are named '" + name + "'");
-            String dtype = row.path("dtype").asText("");
+            String dtype = row.get("dtype") instanceof JsonString(String s) ? s : "";
             if (!dtype.equals(FileLayout.DTYPE)) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has dtype '" + dtype
                         + "'; format version " + FileLayout.VERSION + " stores " + FileLayout.DTYPE + " only");
@@ -199,24 +200,22 @@ public final class ModelReader {
     }
 
     /** A JSON array of non-negative integers, of {@code length} entries (any length if negative). */
-    private static long[] longs(Path file, String tensor, String key, JsonNode node, int length)
+    private static long[] longs(Path file, String tensor, String key, JsonValue node, int length)
             throws ModelFormatException {
-        if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
+        if (!(node instanceof JsonArray array) || (length >= 0 && array.values().size() != length)) {
             throw notLongs(file, tensor, key, node, length);
         }
-        long[] values = new long[node.size()];
+        long[] values = new long[array.values().size()];
         for (int i = 0; i < values.length; i++) {
-            JsonNode value = node.get(i);
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            if (!(array.values().get(i) instanceof JsonInteger(long value)) || value < 0) {
                 throw notLongs(file, tensor, key, node, length);
             }
-            values[i] = value.asLong();
+            values[i] = value;
         }
         return values;
     }
 
-    // Only on failure: printing a JsonNode starts an ObjectMapper, which costs a cold JVM half a second.
-    private static ModelFormatException notLongs(Path file, String tensor, String key, JsonNode node, int length) {
+    private static ModelFormatException notLongs(Path file, String tensor, String key, JsonValue node, int length) {
         return new ModelFormatException(file, "corrupt header: tensor '" + tensor + "' needs '" + key
                 + "' as an array of " + (length < 0 ? "" : length + " ") + "non-negative integers, got " + node);
     }
