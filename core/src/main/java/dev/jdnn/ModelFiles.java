@@ -1,5 +1,6 @@
 package dev.jdnn;
 
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.io.JsonValue;
 import dev.jdnn.io.JsonValue.JsonArray;
 import dev.jdnn.io.JsonValue.JsonBoolean;
@@ -34,7 +35,7 @@ import java.util.TreeMap;
 
 /**
  * A SimpleCNN as a model file (docs/FORMAT.md): the header holds the configuration, the input shape, the class
- * names and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
+ * names, the preprocessing of images and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
  * statistics included. A checkpoint adds the optimizer's state, the trainer's state and the data fingerprint.
  */
 final class ModelFiles {
@@ -81,6 +82,7 @@ final class ModelFiles {
                 .put("config", ConfigJson.write(model.config()))
                 .put("input_shape", JsonArray.ofLongs(model.network().inputShape()))
                 .put("class_names", JsonArray.ofStrings(model.classNames()))
+                .put("preprocessing", PreprocessingJson.write(model.preprocessing()))
                 .put("history", history == null ? JsonNull.INSTANCE : historyJson(history));
     }
 
@@ -97,12 +99,14 @@ final class ModelFiles {
     }
 
     /**
-     * Reads a model or checkpoint file; a checkpoint's training state is kept for {@link SimpleCNN#resume}.
+     * The model or checkpoint that {@link ModelReader} read into {@code contents}, which this closes; a
+     * checkpoint's training state is kept for {@link SimpleCNN#resume}.
      *
-     * @throws ModelFormatException if the file is damaged or does not describe a consistent SimpleCNN
+     * @throws ModelFormatException if the contents do not describe a consistent SimpleCNN
      */
-    static SimpleCNN load(Path file) throws IOException {
-        try (ModelContents contents = ModelReader.read(file)) {
+    static SimpleCNN load(ModelContents contents) throws IOException {
+        try (contents) {
+            Path file = contents.file();
             JsonObject header = contents.header();
             String architecture = text(header.get("architecture"));
             if (!architecture.equals(ARCHITECTURE)) {
@@ -116,6 +120,7 @@ final class ModelFiles {
             long[] inputShape = inputShape(header.get("input_shape"), file);
             List<String> classNames = classNames(header.get("class_names"), config.outFeatures(), file);
             History history = history(header.get("history"), file);
+            Preprocessing preprocessing = PreprocessingJson.read(header.get("preprocessing"), (int) inputShape[0], file);
             List<ParameterSpec> specs;
             try {
                 specs = Architecture.build(config, inputShape).parameters(inputShape);
@@ -130,7 +135,7 @@ final class ModelFiles {
                 requireShape(contents, spec.name(), spec.dims(), file);
                 known.add(spec.name());
             }
-            SimpleCNN model = new SimpleCNN(config);
+            SimpleCNN model = new SimpleCNN(config, preprocessing);
             try {
                 model.rebuild(inputShape);
                 Network network = model.network();

@@ -6,6 +6,7 @@ import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.io.JsonValue.JsonString;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -26,9 +27,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads and checks model files (docs/FORMAT.md). Every size the file claims is checked against the file's actual
- * size before anything is allocated for it, so a corrupt or hostile header cannot make the reader allocate more
- * than the file holds. The checks run in this order, so that each damage gets the message that names it:
+ * Reads and checks model files (docs/FORMAT.md), from a file or a stream. Every size the file claims is checked
+ * against the file's actual size before anything is allocated for it, so a corrupt or hostile header cannot make
+ * the reader allocate more than the file holds (a stream is first read as far as its header claims, in chunks as
+ * its bytes arrive: {@link ModelStream}). The checks run in this order, so that each damage gets the message that names it:
  * magic, version, size, header length, header JSON, tensor table against the data section, checksum.
  */
 public final class ModelReader {
@@ -55,11 +57,24 @@ public final class ModelReader {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
         try (channel) {
-            return read(file, channel);
+            return read(file, Source.of(channel));
         }
     }
 
-    private static ModelContents read(Path file, FileChannel channel) throws IOException {
+    /**
+     * Reads and checks the model file that {@code in} holds, reading no further than its end (the stream is left
+     * open). The checks and messages are those of {@link #read(Path)}; a stream that ends early is truncated.
+     *
+     * @param name what the messages call the stream, such as a resource name
+     * @throws ModelFormatException naming the problem if the bytes are not a valid model file, or if its header
+     *     claims more than the 2 GiB a model read from a stream may have
+     * @throws IOException if the stream cannot be read
+     */
+    public static ModelContents read(InputStream in, Path name) throws IOException {
+        return read(name, Source.of(ModelStream.read(in, name)));
+    }
+
+    private static ModelContents read(Path file, Source channel) throws IOException {
         long size = channel.size();
         // Magic and version first, so that a short file of another kind is named as such, not as truncated.
         ByteBuffer prefix = readFully(channel, 0, (int) Math.min(size, FileLayout.PREFIX_BYTES))
@@ -220,17 +235,56 @@ public final class ModelReader {
                 + "' as an array of " + (length < 0 ? "" : length + " ") + "non-negative integers, got " + node);
     }
 
-    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+    private static ByteBuffer readFully(Source channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         readFully(channel, position, buffer);
         return buffer.flip();
     }
 
-    private static void readFully(FileChannel channel, long position, ByteBuffer buffer) throws IOException {
+    private static void readFully(Source channel, long position, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position);
             if (n < 0) throw new EOFException("the file shrank while it was read");
             position += n;
+        }
+    }
+
+    /** A model file's bytes: an open file, or what {@link ModelStream} read from a stream. */
+    private interface Source {
+        long size() throws IOException;
+
+        /** As {@link FileChannel#read(ByteBuffer, long)}: the number of bytes read, or -1 at the end. */
+        int read(ByteBuffer buffer, long position) throws IOException;
+
+        static Source of(FileChannel channel) {
+            return new Source() {
+                @Override
+                public long size() throws IOException {
+                    return channel.size();
+                }
+
+                @Override
+                public int read(ByteBuffer buffer, long position) throws IOException {
+                    return channel.read(buffer, position);
+                }
+            };
+        }
+
+        static Source of(byte[] bytes) {
+            return new Source() {
+                @Override
+                public long size() {
+                    return bytes.length;
+                }
+
+                @Override
+                public int read(ByteBuffer buffer, long position) {
+                    if (position >= bytes.length) return -1;
+                    int n = (int) Math.min(buffer.remaining(), bytes.length - position);
+                    buffer.put(bytes, (int) position, n);
+                    return n;
+                }
+            };
         }
     }
 }
