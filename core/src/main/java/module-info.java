@@ -5,7 +5,6 @@
 module dev.jdnn {
     requires java.desktop;
     requires jdk.management;
-    requires transitive com.fasterxml.jackson.databind; // ModelContents.header() is a JsonNode
 
     exports dev.jdnn;
     exports dev.jdnn.data;

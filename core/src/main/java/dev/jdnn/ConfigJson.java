@@ -1,8 +1,13 @@
 package dev.jdnn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.io.JsonValue;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonBoolean;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonNull;
+import dev.jdnn.io.JsonValue.JsonNumber;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.Padding;
@@ -18,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A {@link SimpleCNNConfig} as JSON, with the seed's parameter names (docs/FORMAT.md). The optimizer, loss and
@@ -25,21 +31,19 @@ import java.util.function.Function;
  * keys are its record components in snake case, so a new hyper-parameter needs no code here.
  */
 final class ConfigJson {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private ConfigJson() {}
 
-    static ObjectNode write(SimpleCNNConfig c) {
-        ObjectNode o = NODES.objectNode();
-        c.inChannels().forEach(o.putArray("in_channels_list")::add);
-        c.inFeatures().forEach(o.putArray("in_features_list")::add);
+    static JsonObject write(SimpleCNNConfig c) {
+        JsonObject.Builder o = new JsonObject.Builder();
+        o.put("in_channels_list", JsonArray.ofLongs(c.inChannels().stream().mapToLong(Integer::longValue).toArray()));
+        o.put("in_features_list", JsonArray.ofLongs(c.inFeatures().stream().mapToLong(Integer::longValue).toArray()));
         o.put("out_channels", c.outChannels());
         o.put("out_features", c.outFeatures());
         o.put("filter_size", c.filterSize());
         o.put("activation", c.activation().label());
-        o.set("optimizer", rule(c.optimizer().name(), c.optimizer()));
-        o.set("loss", rule(c.loss().name(), c.loss()));
-        o.set("initializer", c.initializer() == null ? NODES.nullNode() : rule(c.initializer().name(), c.initializer()));
+        o.put("optimizer", rule(c.optimizer().name(), c.optimizer()));
+        o.put("loss", rule(c.loss().name(), c.loss()));
+        o.put("initializer", c.initializer() == null ? JsonNull.INSTANCE : rule(c.initializer().name(), c.initializer()));
         o.put("padding", c.padding().name().toLowerCase(Locale.ROOT));
         o.put("stride", c.stride());
         o.put("do_batch_norm", c.batchNorm());
@@ -62,22 +66,22 @@ final class ConfigJson {
         o.put("verbose", c.verbose());
         o.put("threads", c.threads());
         o.put("progress", c.progress());
-        return o;
+        return o.build();
     }
 
     /**
      * @throws ModelFormatException naming the key if one is missing or of the wrong type, or the values are out of
      *     range (with SimpleCNNConfig's message)
      */
-    static SimpleCNNConfig read(JsonNode o, Path file) throws ModelFormatException {
-        if (o == null || !o.isObject()) throw new ModelFormatException(file, "corrupt header: no 'config' object");
+    static SimpleCNNConfig read(JsonValue value, Path file) throws ModelFormatException {
+        if (!(value instanceof JsonObject o)) throw new ModelFormatException(file, "corrupt header: no 'config' object");
         Fields f = new Fields(o, file);
         try {
             return new SimpleCNNConfig(f.ints("in_channels_list"), f.ints("in_features_list"), f.integer("out_channels"),
                     f.integer("out_features"), f.integer("filter_size"), ActivationFunction.parse(f.text("activation")),
                     f.rule("optimizer", name -> Optimizer.byName(name, 1.0), Optimizer.class),
                     f.rule("loss", Loss::byName, Loss.class),
-                    o.path("initializer").isNull() ? null : f.rule("initializer", Initializer::byName, Initializer.class),
+                    o.get("initializer") == JsonNull.INSTANCE ? null : f.rule("initializer", Initializer::byName, Initializer.class),
                     Padding.of(f.text("padding")), f.integer("stride"), f.bool("do_batch_norm"), f.number("momentum"),
                     f.bool("do_pooling"), f.integer("pool_filter_size"), f.integer("pool_stride"),
                     PoolMode.of(f.text("pool_mode")), f.bool("do_dropout"), f.number("dropout_rate"),
@@ -90,8 +94,8 @@ final class ConfigJson {
     }
 
     /** {"name": name, component: value...} for a record; only the name for anything else. */
-    private static ObjectNode rule(String name, Object value) {
-        ObjectNode o = NODES.objectNode().put("name", name);
+    private static JsonObject rule(String name, Object value) {
+        JsonObject.Builder o = new JsonObject.Builder().put("name", name);
         if (value instanceof Record) {
             for (RecordComponent component : value.getClass().getRecordComponents()) {
                 String key = snakeCase(component.getName());
@@ -105,7 +109,7 @@ final class ConfigJson {
                 }
             }
         }
-        return o;
+        return o.build();
     }
 
     private static Object get(RecordComponent component, Object record) {
@@ -121,45 +125,43 @@ final class ConfigJson {
     }
 
     /** Typed access to the keys of one JSON object, with errors that name the key. */
-    private record Fields(JsonNode object, Path file) {
-        private JsonNode get(String key, boolean ok, String expected) throws ModelFormatException {
-            JsonNode value = object.get(key);
+    private record Fields(JsonObject object, Path file) {
+        /** The value of {@code key} if it is a {@code type} that passes {@code ok}. */
+        private <T extends JsonValue> T get(String key, Class<T> type, String expected, Predicate<T> ok)
+                throws ModelFormatException {
+            JsonValue value = object.get(key);
             if (value == null) throw new ModelFormatException(file, "invalid config: '" + key + "' is missing");
-            if (!ok) throw new ModelFormatException(file, "invalid config: '" + key + "' must be " + expected + ", got " + value);
-            return value;
+            if (!type.isInstance(value) || !ok.test(type.cast(value))) {
+                throw new ModelFormatException(file, "invalid config: '" + key + "' must be " + expected + ", got " + value);
+            }
+            return type.cast(value);
         }
 
         int integer(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            return get(key, v != null && v.isIntegralNumber() && v.canConvertToInt(), "a 32-bit integer").intValue();
+            return (int) get(key, JsonInteger.class, "a 32-bit integer", JsonInteger::isInt).value();
         }
 
         long longInteger(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            return get(key, v != null && v.isIntegralNumber() && v.canConvertToLong(), "a 64-bit integer").longValue();
+            return get(key, JsonInteger.class, "a 64-bit integer", any -> true).value();
         }
 
         double number(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            return get(key, v != null && v.isNumber(), "a number").doubleValue();
+            return get(key, JsonNumber.class, "a number", any -> true).doubleValue();
         }
 
         boolean bool(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            return get(key, v != null && v.isBoolean(), "true or false").booleanValue();
+            return get(key, JsonBoolean.class, "true or false", any -> true).value();
         }
 
         String text(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            return get(key, v != null && v.isTextual(), "a string").textValue();
+            return get(key, JsonString.class, "a string", any -> true).value();
         }
 
         List<Integer> ints(String key) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            boolean ok = v != null && v.isArray();
-            if (ok) for (JsonNode e : v) ok &= e.isIntegralNumber() && e.canConvertToInt();
+            JsonArray array = get(key, JsonArray.class, "an array of 32-bit integers",
+                    a -> a.values().stream().allMatch(e -> e instanceof JsonInteger i && i.isInt()));
             List<Integer> values = new ArrayList<>();
-            for (JsonNode e : get(key, ok, "an array of 32-bit integers")) values.add(e.intValue());
+            for (JsonValue e : array.values()) values.add((int) ((JsonInteger) e).value());
             return values;
         }
 
@@ -168,10 +170,9 @@ final class ConfigJson {
          * (which validates them).
          */
         <T> T rule(String key, Function<String, T> byName, Class<T> type) throws ModelFormatException {
-            JsonNode v = object.get(key);
-            JsonNode node = get(key, v != null && v.isObject() && v.path("name").isTextual(),
-                    "an object with a \"name\"");
-            T named = byName.apply(node.get("name").textValue());
+            JsonObject node = get(key, JsonObject.class, "an object with a \"name\"",
+                    o -> o.get("name") instanceof JsonString);
+            T named = byName.apply(((JsonString) node.get("name")).value());
             Class<?> rule = named.getClass();
             if (!rule.isRecord() || rule.getRecordComponents().length == 0) return named;
             RecordComponent[] components = rule.getRecordComponents();

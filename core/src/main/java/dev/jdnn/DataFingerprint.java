@@ -1,9 +1,10 @@
 package dev.jdnn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.io.JsonValue;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HexFormat;
@@ -29,14 +30,20 @@ record DataFingerprint(int trainCount, int validCount, String labelsCrc32c) {
         crc.update(bytes);
     }
 
-    ObjectNode toJson() {
-        return JsonNodeFactory.instance.objectNode().put("train_count", trainCount).put("valid_count", validCount)
-                .put("labels_crc32c", labelsCrc32c);
+    JsonObject toJson() {
+        return new JsonObject.Builder().put("train_count", trainCount).put("valid_count", validCount)
+                .put("labels_crc32c", labelsCrc32c).build();
     }
 
-    static DataFingerprint fromJson(JsonNode o) {
-        return new DataFingerprint(o.path("train_count").asInt(-1), o.path("valid_count").asInt(-1),
-                o.path("labels_crc32c").asText(""));
+    /** The fingerprint {@code o} holds; what is missing or malformed reads as -1 or "", which matches no data. */
+    static DataFingerprint fromJson(JsonValue o) {
+        JsonObject object = o instanceof JsonObject found ? found : new JsonObject.Builder().build();
+        return new DataFingerprint(count(object.get("train_count")), count(object.get("valid_count")),
+                object.get("labels_crc32c") instanceof JsonString(String crc) ? crc : "");
+    }
+
+    private static int count(JsonValue value) {
+        return value instanceof JsonInteger integer && integer.isInt() ? (int) integer.value() : -1;
     }
 
     /** @throws IllegalArgumentException if {@code other} is not the data this fingerprint was taken of */

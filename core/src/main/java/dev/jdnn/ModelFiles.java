@@ -1,9 +1,14 @@
 package dev.jdnn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.data.Preprocessing;
+import dev.jdnn.io.JsonValue;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonBoolean;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonNull;
+import dev.jdnn.io.JsonValue.JsonNumber;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import dev.jdnn.io.ModelContents;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.io.ModelReader;
@@ -30,7 +35,7 @@ import java.util.TreeMap;
 
 /**
  * A SimpleCNN as a model file (docs/FORMAT.md): the header holds the configuration, the input shape, the class
- * names and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
+ * names, the preprocessing of images and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
  * statistics included. A checkpoint adds the optimizer's state, the trainer's state and the data fingerprint.
  */
 final class ModelFiles {
@@ -40,23 +45,24 @@ final class ModelFiles {
     private static final String OPTIMIZER_STATE = "optimizer.state.";
     private static final String BEST_VALUES = "best.values";
     private static final String BEST_STATE = "best.state";
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ModelFiles() {}
 
     static void save(Path file, SimpleCNN model) throws IOException {
-        ModelWriter.write(file, header(MODEL, model, model.history()).toString(), parameters(model.network()));
+        ModelWriter.write(file, header(MODEL, model, model.history()).build(), parameters(model.network()));
     }
 
     static void saveCheckpoint(Path file, SimpleCNN model, History history, TrainingState state, Updater updater,
                                DataFingerprint data) throws IOException {
-        ObjectNode header = header(CHECKPOINT, model, history);
-        ObjectNode training = header.putObject("training");
-        training.put("optimizer_steps", updater.steps());
-        training.put("optimizer_state_tensors", updater.state().size());
-        ObjectNode dropout = training.putObject("dropout_steps");
-        state.dropoutSteps().forEach((batch, steps) -> steps.forEach(dropout.putArray(batch.toString())::add));
-        training.set("data", data.toJson());
+        JsonObject.Builder dropout = new JsonObject.Builder();
+        state.dropoutSteps().forEach((batch, steps) ->
+                dropout.put(batch.toString(), JsonArray.ofLongs(steps.stream().mapToLong(Long::longValue).toArray())));
+        JsonObject.Builder header = header(CHECKPOINT, model, history).put("training", new JsonObject.Builder()
+                .put("optimizer_steps", updater.steps())
+                .put("optimizer_state_tensors", updater.state().size())
+                .put("dropout_steps", dropout.build())
+                .put("data", data.toJson())
+                .build());
         List<NamedTensor> tensors = new ArrayList<>(parameters(model.network()));
         List<MemorySegment> buffers = updater.state();
         for (int k = 0; k < buffers.size(); k++) tensors.add(flat(OPTIMIZER_STATE + k, buffers.get(k)));
@@ -64,21 +70,20 @@ final class ModelFiles {
             tensors.add(flat(BEST_VALUES, state.bestValues()));
             tensors.add(flat(BEST_STATE, state.bestState()));
         }
-        ModelWriter.write(file, header.toString(), tensors);
+        ModelWriter.write(file, header.build(), tensors);
     }
 
-    private static ObjectNode header(String kind, SimpleCNN model, History history) {
-        ObjectNode header = NODES.objectNode();
+    private static JsonObject.Builder header(String kind, SimpleCNN model, History history) {
         String version = SimpleCNN.class.getPackage().getImplementationVersion();
-        header.put("producer", "jdnn " + (version == null ? "(development build)" : version));
-        header.put("kind", kind);
-        header.put("architecture", ARCHITECTURE);
-        header.set("config", ConfigJson.write(model.config()));
-        ArrayNode shape = header.putArray("input_shape");
-        for (long d : model.network().inputShape()) shape.add(d);
-        model.classNames().forEach(header.putArray("class_names")::add);
-        header.set("history", history == null ? NODES.nullNode() : historyJson(history));
-        return header;
+        return new JsonObject.Builder()
+                .put("producer", "jdnn " + (version == null ? "(development build)" : version))
+                .put("kind", kind)
+                .put("architecture", ARCHITECTURE)
+                .put("config", ConfigJson.write(model.config()))
+                .put("input_shape", JsonArray.ofLongs(model.network().inputShape()))
+                .put("class_names", JsonArray.ofStrings(model.classNames()))
+                .put("preprocessing", PreprocessingJson.write(model.preprocessing()))
+                .put("history", history == null ? JsonNull.INSTANCE : historyJson(history));
     }
 
     private static List<NamedTensor> parameters(Network network) {
@@ -94,18 +99,20 @@ final class ModelFiles {
     }
 
     /**
-     * Reads a model or checkpoint file; a checkpoint's training state is kept for {@link SimpleCNN#resume}.
+     * The model or checkpoint that {@link ModelReader} read into {@code contents}, which this closes; a
+     * checkpoint's training state is kept for {@link SimpleCNN#resume}.
      *
-     * @throws ModelFormatException if the file is damaged or does not describe a consistent SimpleCNN
+     * @throws ModelFormatException if the contents do not describe a consistent SimpleCNN
      */
-    static SimpleCNN load(Path file) throws IOException {
-        try (ModelContents contents = ModelReader.read(file)) {
-            JsonNode header = contents.header();
-            String architecture = header.path("architecture").asText("");
+    static SimpleCNN load(ModelContents contents) throws IOException {
+        try (contents) {
+            Path file = contents.file();
+            JsonObject header = contents.header();
+            String architecture = text(header.get("architecture"));
             if (!architecture.equals(ARCHITECTURE)) {
                 throw new ModelFormatException(file, "holds a '" + architecture + "' model; jdnn loads " + ARCHITECTURE);
             }
-            String kind = header.path("kind").asText("");
+            String kind = text(header.get("kind"));
             if (!kind.equals(MODEL) && !kind.equals(CHECKPOINT)) {
                 throw new ModelFormatException(file, "kind '" + kind + "' is neither '" + MODEL + "' nor '" + CHECKPOINT + "'");
             }
@@ -113,6 +120,7 @@ final class ModelFiles {
             long[] inputShape = inputShape(header.get("input_shape"), file);
             List<String> classNames = classNames(header.get("class_names"), config.outFeatures(), file);
             History history = history(header.get("history"), file);
+            Preprocessing preprocessing = PreprocessingJson.read(header.get("preprocessing"), (int) inputShape[0], file);
             List<ParameterSpec> specs;
             try {
                 specs = Architecture.build(config, inputShape).parameters(inputShape);
@@ -127,7 +135,7 @@ final class ModelFiles {
                 requireShape(contents, spec.name(), spec.dims(), file);
                 known.add(spec.name());
             }
-            SimpleCNN model = new SimpleCNN(config);
+            SimpleCNN model = new SimpleCNN(config, preprocessing);
             try {
                 model.rebuild(inputShape);
                 Network network = model.network();
@@ -159,10 +167,9 @@ final class ModelFiles {
         }
     }
 
-    private static ResumeState resumeState(JsonNode header, ModelContents contents, Network network, History history,
+    private static ResumeState resumeState(JsonObject header, ModelContents contents, Network network, History history,
                                            int batchSize, Set<String> known, Path file) throws ModelFormatException {
-        JsonNode training = header.get("training");
-        if (training == null || !training.isObject() || history == null) {
+        if (!(header.get("training") instanceof JsonObject training) || history == null) {
             throw new ModelFormatException(file, "corrupt checkpoint: no 'training' section or no history");
         }
         long steps = nonNegative(training.get("optimizer_steps"), "training.optimizer_steps", file);
@@ -174,14 +181,15 @@ final class ModelFiles {
             known.add(OPTIMIZER_STATE + k);
             optimizerState.add(contents.floats(OPTIMIZER_STATE + k));
         }
-        DataFingerprint data = DataFingerprint.fromJson(training.path("data"));
+        DataFingerprint data = DataFingerprint.fromJson(training.get("data"));
         // Resuming compiles a training plan per batch size named here: only sizes the run can have are accepted.
         int largestBatch = Math.min(batchSize, data.trainCount());
         Map<Integer, List<Long>> dropout = new TreeMap<>();
-        JsonNode dropoutNode = training.path("dropout_steps");
-        for (Map.Entry<String, JsonNode> entry : dropoutNode.properties()) {
+        Map<String, JsonValue> dropoutSteps = training.get("dropout_steps") instanceof JsonObject o ? o.members() : Map.of();
+        for (Map.Entry<String, JsonValue> entry : dropoutSteps.entrySet()) {
             List<Long> counters = new ArrayList<>();
-            for (JsonNode step : entry.getValue()) counters.add(nonNegative(step, "training.dropout_steps", file));
+            List<JsonValue> stepValues = entry.getValue() instanceof JsonArray array ? array.values() : List.of();
+            for (JsonValue step : stepValues) counters.add(nonNegative(step, "training.dropout_steps", file));
             int batch;
             try {
                 batch = Integer.parseInt(entry.getKey());
@@ -208,32 +216,37 @@ final class ModelFiles {
                 optimizerState, data);
     }
 
-    private static long nonNegative(JsonNode node, String key, Path file) throws ModelFormatException {
-        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < 0) {
-            throw new ModelFormatException(file, "corrupt checkpoint: '" + key + "' must be an integer >= 0, got " + node);
-        }
-        return node.longValue();
+    /** The string {@code node} holds, or "" if it is not a string. */
+    private static String text(JsonValue node) {
+        return node instanceof JsonString(String value) ? value : "";
     }
 
-    private static long[] inputShape(JsonNode node, Path file) throws ModelFormatException {
-        if (node == null || !node.isArray() || node.size() != 3) {
+    private static long nonNegative(JsonValue node, String key, Path file) throws ModelFormatException {
+        if (!(node instanceof JsonInteger(long value)) || value < 0) {
+            throw new ModelFormatException(file, "corrupt checkpoint: '" + key + "' must be an integer >= 0, got " + node);
+        }
+        return value;
+    }
+
+    private static long[] inputShape(JsonValue node, Path file) throws ModelFormatException {
+        if (!(node instanceof JsonArray array) || array.values().size() != 3) {
             throw new ModelFormatException(file, "corrupt header: 'input_shape' must be [channels, height, width], got " + node);
         }
         long[] shape = new long[3];
         for (int i = 0; i < 3; i++) {
-            JsonNode d = node.get(i);
-            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.intValue() < 1) {
+            if (!(array.values().get(i) instanceof JsonInteger d) || !d.isInt() || d.value() < 1) {
                 throw new ModelFormatException(file, "corrupt header: 'input_shape' must hold three integers >= 1, got " + node);
             }
-            shape[i] = d.intValue();
+            shape[i] = d.value();
         }
         return shape;
     }
 
-    private static List<String> classNames(JsonNode node, int outFeatures, Path file) throws ModelFormatException {
+    private static List<String> classNames(JsonValue node, int outFeatures, Path file) throws ModelFormatException {
         List<String> names = new ArrayList<>();
-        if (node != null && node.isArray()) for (JsonNode n : node) if (n.isTextual()) names.add(n.textValue());
-        if (node == null || !node.isArray() || names.size() != node.size() || names.isEmpty()
+        List<JsonValue> values = node instanceof JsonArray array ? array.values() : List.of();
+        for (JsonValue n : values) if (n instanceof JsonString(String name)) names.add(name);
+        if (!(node instanceof JsonArray) || names.size() != values.size() || names.isEmpty()
                 || names.size() > outFeatures || new HashSet<>(names).size() != names.size()) {
             throw new ModelFormatException(file, "corrupt header: 'class_names' must be 1 to " + outFeatures
                     + " distinct strings (out_features), got " + node);
@@ -241,51 +254,56 @@ final class ModelFiles {
         return names;
     }
 
-    private static ObjectNode historyJson(History history) {
-        ObjectNode o = NODES.objectNode();
-        ArrayNode epochs = o.putArray("epochs");
+    private static JsonObject historyJson(History history) {
+        List<JsonValue> epochs = new ArrayList<>();
         for (EpochStats e : history.epochs()) {
-            ObjectNode row = epochs.addObject().put("epoch", e.epoch());
-            row.set("train_loss", number(e.trainLoss()));
-            row.set("valid_loss", number(e.validLoss()));
-            row.set("valid_accuracy", number(e.validAccuracy()));
-            row.set("seconds", number(e.seconds()));
-            row.set("images_per_second", number(e.imagesPerSecond()));
+            epochs.add(new JsonObject.Builder().put("epoch", e.epoch())
+                    .put("train_loss", number(e.trainLoss()))
+                    .put("valid_loss", number(e.validLoss()))
+                    .put("valid_accuracy", number(e.validAccuracy()))
+                    .put("seconds", number(e.seconds()))
+                    .put("images_per_second", number(e.imagesPerSecond()))
+                    .build());
         }
-        o.put("best_epoch", history.bestEpoch());
-        o.put("stopped_early", history.stoppedEarly());
-        return o;
+        return new JsonObject.Builder().put("epochs", new JsonArray(epochs)).put("best_epoch", history.bestEpoch())
+                .put("stopped_early", history.stoppedEarly()).build();
     }
 
     /** The history of a fit: epochs 1, 2, ... in order (a fit runs at least one). */
-    private static History history(JsonNode node, Path file) throws ModelFormatException {
-        if (node == null || node.isNull()) return null;
+    private static History history(JsonValue node, Path file) throws ModelFormatException {
+        if (node == null || node == JsonNull.INSTANCE) return null;
         try {
+            if (!(node instanceof JsonObject history)) throw new IllegalArgumentException("not an object: " + node);
             List<EpochStats> epochs = new ArrayList<>();
-            for (JsonNode e : node.path("epochs")) {
-                if (e.path("epoch").intValue() != epochs.size() + 1) {
-                    throw new IllegalArgumentException("epoch " + (epochs.size() + 1) + " is numbered " + e.path("epoch"));
+            List<JsonValue> rows = history.get("epochs") instanceof JsonArray array ? array.values() : List.of();
+            for (JsonValue value : rows) {
+                int number = epochs.size() + 1;
+                if (!(value instanceof JsonObject e && e.get("epoch") instanceof JsonInteger epoch
+                        && epoch.value() == number)) {
+                    throw new IllegalArgumentException("epoch " + number + " is numbered "
+                            + (value instanceof JsonObject row ? row.get("epoch") : value));
                 }
-                epochs.add(new EpochStats(e.path("epoch").intValue(), number(e, "train_loss"), number(e, "valid_loss"),
+                epochs.add(new EpochStats(number, number(e, "train_loss"), number(e, "valid_loss"),
                         number(e, "valid_accuracy"), number(e, "seconds"), number(e, "images_per_second")));
             }
             if (epochs.isEmpty()) throw new IllegalArgumentException("no epochs");
-            return History.of(epochs, node.path("best_epoch").asInt(-1), node.path("stopped_early").asBoolean());
+            int bestEpoch = history.get("best_epoch") instanceof JsonInteger best && best.isInt() ? (int) best.value() : -1;
+            return History.of(epochs, bestEpoch, history.get("stopped_early") == JsonBoolean.TRUE);
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(file, "corrupt history: " + e.getMessage(), e);
         }
     }
 
     /** JSON has no NaN or infinities: those are stored as the strings Java prints for them. */
-    private static JsonNode number(double value) {
-        return Double.isFinite(value) ? NODES.numberNode(value) : NODES.textNode(Double.toString(value));
+    private static JsonValue number(double value) {
+        return Double.isFinite(value) ? new JsonValue.JsonDecimal(value) : new JsonString(Double.toString(value));
     }
 
-    private static double number(JsonNode row, String key) {
-        JsonNode value = row.get(key);
-        if (value != null && value.isNumber()) return value.doubleValue();
-        if (value != null && value.isTextual()) {
-            double parsed = Double.parseDouble(value.textValue());
+    private static double number(JsonObject row, String key) {
+        JsonValue value = row.get(key);
+        if (value instanceof JsonNumber n) return n.doubleValue();
+        if (value instanceof JsonString(String text)) {
+            double parsed = Double.parseDouble(text);
             if (!Double.isFinite(parsed)) return parsed;
         }
         throw new IllegalArgumentException("'" + key + "' must be a number, NaN or an infinity, got " + value);

@@ -1,6 +1,9 @@
 package dev.jdnn;
 
+import dev.jdnn.data.DataFormatException;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.data.Preprocessing;
+import dev.jdnn.io.ModelReader;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Sequential;
 import dev.jdnn.runtime.Prelinker;
@@ -12,10 +15,13 @@ import dev.jdnn.train.Inputs;
 import dev.jdnn.train.SmallNormal;
 import dev.jdnn.train.Trainer;
 import dev.jdnn.train.Updater;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +36,8 @@ import java.util.SplittableRandom;
  * <p>Same seed, same data and same thread count give bit-identical weights; a different thread count may
  * change the order of floating-point sums in oneDNN and so the last bits.
  * <p>{@link #save} writes a model file and {@link #load} reads it back into a model that predicts bit-identically
- * (docs/FORMAT.md). With {@link #checkpointTo} every epoch of a fit leaves a checkpoint; {@link #load} of a
+ * (docs/FORMAT.md), from a file, a stream or a class-path resource ({@link #loadResource}). The file keeps the
+ * model's {@link Preprocessing}, with which {@link #predictImage} prepares images as the model was trained. With {@link #checkpointTo} every epoch of a fit leaves a checkpoint; {@link #load} of a
  * checkpoint followed by {@link #resume} continues the run to the same weights as an uninterrupted one.
  * <p>A model owns native memory: close it when done (use after close is an IllegalStateException).
  * Not thread-safe; for concurrent serving compile a Predictor.
@@ -42,6 +49,7 @@ public final class SimpleCNN implements AutoCloseable {
     public static final String BEST_CHECKPOINT = "best.jdnn";
 
     private final SimpleCNNConfig config;
+    private final Preprocessing preprocessing;
     private Network network;
     private History history;
     private List<String> classNames;
@@ -50,8 +58,9 @@ public final class SimpleCNN implements AutoCloseable {
     private ResumeState resumeState;
     private boolean closed;
 
-    SimpleCNN(SimpleCNNConfig config) {
+    SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing) {
         this.config = config;
+        this.preprocessing = preprocessing;
     }
 
     public static SimpleCNNBuilder builder() {
@@ -60,6 +69,11 @@ public final class SimpleCNN implements AutoCloseable {
 
     public SimpleCNNConfig config() {
         return config;
+    }
+
+    /** How {@link #predictImage} and {@link #predictImageProba} prepare images; saved and loaded with the model. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
     }
 
     /** Where progress and the per-batch log go (standard output by default). */
@@ -106,6 +120,7 @@ public final class SimpleCNN implements AutoCloseable {
             }
         }
         if (train.count() == 0) throw new IllegalArgumentException("the training set is empty");
+        preprocessing.requireChannels(train.channels());
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(new long[] {train.channels(), train.height(), train.width()});
         ParameterInit.apply(network.parameters().parameters(),
@@ -188,7 +203,43 @@ public final class SimpleCNN implements AutoCloseable {
      */
     public static SimpleCNN load(Path file) throws IOException {
         Prelinker.startInBackground(); // a model is loaded to be run: get oneDNN ready while the file is read
-        return ModelFiles.load(file);
+        return ModelFiles.load(ModelReader.read(file));
+    }
+
+    /**
+     * Reads a model file's bytes from {@code in}, as {@link #load(Path)} reads a file, up to the end of the model
+     * (the stream is left open). Memory grows only as the stream delivers bytes, so a damaged or hostile stream
+     * costs no more than it holds; a model read this way may have at most 2 GiB.
+     *
+     * @throws dev.jdnn.io.ModelFormatException naming the problem ("input stream: truncated ...") if the bytes
+     *     are not a valid model file
+     * @throws IOException if the stream cannot be read
+     */
+    public static SimpleCNN load(InputStream in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Prelinker.startInBackground();
+        return ModelFiles.load(ModelReader.read(in, Path.of("input stream")));
+    }
+
+    /**
+     * Reads a model file from the class path, as {@code anchor.getResourceAsStream(name)} finds it: {@code name}
+     * relative to the anchor's package, or absolute with a leading '/'; in a named module, from the anchor's
+     * module (pass a class of the module that holds the model).
+     *
+     * @throws java.nio.file.NoSuchFileException naming the resource if there is none
+     * @throws dev.jdnn.io.ModelFormatException as {@link #load(InputStream)}, naming the resource
+     */
+    public static SimpleCNN loadResource(Class<?> anchor, String name) throws IOException {
+        Objects.requireNonNull(anchor, "anchor");
+        Objects.requireNonNull(name, "name");
+        Prelinker.startInBackground();
+        try (InputStream in = anchor.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new NoSuchFileException(name, null, "no such model resource (looked up from " + anchor.getName()
+                        + (name.startsWith("/") ? ")" : ", in its package)"));
+            }
+            return ModelFiles.load(ModelReader.read(in, Path.of(name)));
+        }
     }
 
     /** Trains on images N x C x H x W with class indices. */
@@ -232,6 +283,55 @@ public final class SimpleCNN implements AutoCloseable {
     public int[] predict(float[][][][] images) {
         Objects.requireNonNull(images, "images");
         return predict(Dataset.of(images, new int[images.length], Dataset.numberedClasses(1)));
+    }
+
+    /**
+     * The class of {@code image}, prepared by this model's {@link #preprocessing()}.
+     *
+     * @throws IllegalArgumentException if the model's input is not of 1 or 3 channels
+     */
+    public int predictImage(BufferedImage image) {
+        int[] shape = imageShape();
+        return Labels.argmax(logits(preprocessing.apply(image, shape[0], shape[1], shape[2])));
+    }
+
+    /**
+     * The class of the PNG, JPEG or BMP image {@code encodedImage}, prepared by this model's {@link #preprocessing()}.
+     *
+     * @throws DataFormatException if the bytes are not such an image that decodes
+     * @throws IllegalArgumentException if the model's input is not of 1 or 3 channels
+     */
+    public int predictImage(byte[] encodedImage) throws DataFormatException {
+        int[] shape = imageShape();
+        return Labels.argmax(logits(preprocessing.apply(encodedImage, shape[0], shape[1], shape[2])));
+    }
+
+    /** The softmax probability of each class for {@code image}; see {@link #predictImage(BufferedImage)}. */
+    public float[] predictImageProba(BufferedImage image) {
+        int[] shape = imageShape();
+        float[] row = logits(preprocessing.apply(image, shape[0], shape[1], shape[2]));
+        Labels.softmaxInPlace(row);
+        return row;
+    }
+
+    /** The softmax probability of each class for an encoded image; see {@link #predictImage(byte[])}. */
+    public float[] predictImageProba(byte[] encodedImage) throws DataFormatException {
+        int[] shape = imageShape();
+        float[] row = logits(preprocessing.apply(encodedImage, shape[0], shape[1], shape[2]));
+        Labels.softmaxInPlace(row);
+        return row;
+    }
+
+    /** [channels, height, width] of the fitted network's input. */
+    private int[] imageShape() {
+        long[] shape = fitted().inputShape();
+        return new int[] {(int) shape[0], (int) shape[1], (int) shape[2]};
+    }
+
+    /** The logits of one prepared image. */
+    private float[] logits(float[] input) {
+        int[] shape = imageShape();
+        return predictRaw(Dataset.of(input, 1, shape[0], shape[1], shape[2], new int[1], Dataset.numberedClasses(1)))[0];
     }
 
     /** Softmax probabilities of each class. */

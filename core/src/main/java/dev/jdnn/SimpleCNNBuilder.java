@@ -1,5 +1,6 @@
 package dev.jdnn;
 
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.PoolMode;
@@ -48,6 +49,7 @@ public final class SimpleCNNBuilder {
     private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private boolean progress = true;
     private long[] inputShape;
+    private Preprocessing preprocessing = Preprocessing.DEFAULT;
 
     SimpleCNNBuilder() {}
 
@@ -99,13 +101,28 @@ public final class SimpleCNNBuilder {
         return this;
     }
 
-    /** Validates every parameter and returns an unfitted model. */
+    /**
+     * How images become the model's input when it predicts from images, stored with the model
+     * ({@link Preprocessing#DEFAULT} unless set). Training takes its data as given: prepare it the same way.
+     */
+    public SimpleCNNBuilder preprocessing(Preprocessing v) { preprocessing = v; return this; }
+
+    /**
+     * Validates every parameter and returns an unfitted model.
+     *
+     * @throws IllegalArgumentException naming the parameter, its value and the allowed range if one is out of
+     *     range; with {@link #inputShape}, also if the architecture or the preprocessing does not fit it
+     */
     public SimpleCNN build() {
         SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outFeatures, filterSize,
                 activation, optimizer, loss, initializer, padding, stride, batchNorm, momentum, pooling,
                 poolFilterSize, poolStride, poolMode, dropout, dropoutRate, batchSize, epochs, learningRate,
                 validSize, lambda, earlyStopping, patience, shuffle, seed, verbose, threads, progress);
-        if (inputShape != null) Architecture.build(config, inputShape);
-        return new SimpleCNN(config);
+        if (preprocessing == null) throw new IllegalArgumentException("preprocessing must be given, got null");
+        if (inputShape != null) {
+            Architecture.build(config, inputShape);
+            preprocessing.requireChannels(Math.toIntExact(inputShape[0]));
+        }
+        return new SimpleCNN(config, preprocessing);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.data.Preprocessing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -45,6 +46,7 @@ class GoldenModelTest {
             assertEquals(List.of(1, 6), model.config().inChannels());
             assertEquals(Datasets.FASHION_MNIST_CLASSES, model.classNames());
             assertEquals(3, model.history().epochsRun());
+            assertEquals(Preprocessing.DEFAULT, model.preprocessing(), "a file without preprocessing has the defaults");
             float[][] logits = model.predictRaw(images());
             double largest = 0;
             for (int i = 0; i < IMAGES; i++) {

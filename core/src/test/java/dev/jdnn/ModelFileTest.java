@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.io.ModelWriter;
 import dev.jdnn.io.NamedTensor;
@@ -200,7 +201,7 @@ class ModelFileTest {
         // The first tensor is written, then reading the second fails: the temporary file is half written.
         List<NamedTensor> tensors = List.of(new NamedTensor("first", new long[] {4}, MemorySegment.ofArray(new float[4])),
                 new NamedTensor("second", new long[] {4096}, gone));
-        assertThrows(IllegalStateException.class, () -> ModelWriter.write(file, "{}", tensors));
+        assertThrows(IllegalStateException.class, () -> ModelWriter.write(file, new JsonObject.Builder().build(), tensors));
         assertArrayEquals(before, Files.readAllBytes(file));
         try (Stream<Path> files = Files.list(folder)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a temporary file is left");

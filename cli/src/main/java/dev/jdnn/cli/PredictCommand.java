@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** Classifies image files with a saved model: one line per file with the class and its probability. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify PNG, JPEG or BMP files with a saved model. Each image is scaled to [0, 1], converted "
-                + "to the model's channels and resized (bilinear) to its input size; prints the file, the class and "
-                + "its softmax probability, separated by tabs.")
+        description = "Classify PNG, JPEG or BMP files with a saved model. Each image is prepared by the preprocessing "
+                + "stored in the model (by default scaled to [0, 1]), converted to the model's channels and resized "
+                + "(bilinear) to its input size; prints the file, the class and its softmax probability, separated by "
+                + "tabs.")
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "a model or checkpoint file")
     Path modelFile;
@@ -24,7 +25,7 @@ final class PredictCommand implements Callable<Integer> {
         try (SimpleCNN model = SimpleCNN.load(modelFile)) {
             long[] shape = model.network().inputShape();
             float[][] probabilities = model.predictProba(
-                    ImageFiles.read(images, (int) shape[0], (int) shape[1], (int) shape[2]));
+                    ImageFiles.read(images, (int) shape[0], (int) shape[1], (int) shape[2], model.preprocessing()));
             List<String> names = model.classNames();
             for (int i = 0; i < images.size(); i++) {
                 int best = 0;

@@ -7,23 +7,38 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Single image files (PNG, JPEG, BMP) as a data set for prediction, prepared as {@link ImageFolderReader} prepares
- * training images: values in [0, 1], converted to the wanted channel count, resized bilinearly to the wanted size.
+ * Single image files (PNG, JPEG, BMP) as a data set for prediction, each prepared by a {@link Preprocessing}:
+ * by default as {@link ImageFolderReader} prepares training images (values in [0, 1], converted to the wanted
+ * channel count, resized bilinearly to the wanted size).
  */
 public final class ImageFiles {
     private ImageFiles() {}
 
     /**
-     * Reads {@code files} in order as {@code channels x height x width} images; their labels are all 0.
+     * Reads {@code files} in order as {@code channels x height x width} images prepared by
+     * {@link Preprocessing#DEFAULT}; their labels are all 0.
      *
      * @throws IllegalArgumentException if channels is not 1 or 3, a size is below 1, or there are no files
      * @throws NoSuchFileException if a file does not exist
      * @throws DataFormatException naming the file if it is not a PNG, JPEG or BMP image
      */
     public static Dataset read(List<Path> files, int channels, int height, int width) throws IOException {
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("image files give 1 (gray) or 3 (RGB) channels, the model takes " + channels);
-        }
+        return read(files, channels, height, width, Preprocessing.DEFAULT);
+    }
+
+    /**
+     * Reads {@code files} in order as {@code channels x height x width} images prepared by {@code preprocessing}
+     * (a model's {@code preprocessing()}, to predict as it was trained); their labels are all 0.
+     *
+     * @throws IllegalArgumentException if channels is not 1 or 3, the preprocessing does not fit them
+     *     ({@link Preprocessing#requireChannels}), a size is below 1, or there are no files
+     * @throws NoSuchFileException if a file does not exist
+     * @throws DataFormatException naming the file if it is not a PNG, JPEG or BMP image
+     */
+    public static Dataset read(List<Path> files, int channels, int height, int width, Preprocessing preprocessing)
+            throws IOException {
+        Preprocessing.requireImageChannels(channels);
+        preprocessing.requireChannels(channels);
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
         }
@@ -33,8 +48,8 @@ public final class ImageFiles {
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");
-            DecodedImage image = ImageFolderReader.decode(file).withChannels(channels).resized(height, width);
-            System.arraycopy(image.planes(), 0, pixels, i * size, size);
+            float[] input = preprocessing.apply(ImageDecoder.decode(file), channels, height, width);
+            System.arraycopy(input, 0, pixels, i * size, size);
         }
         return Dataset.adopt(pixels, files.size(), channels, height, width, new int[files.size()],
                 Dataset.numberedClasses(1));

@@ -5,13 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads a folder of images with one sub-folder per class into a {@link Dataset}. The class names are the
@@ -27,10 +21,6 @@ public final class ImageFolderReader {
     public static final int AUTO_CHANNELS = 0;
     /** The most pixels an image may have (4096 x 4096): decoding one costs up to about 28 bytes per pixel. */
     public static final long MAX_PIXELS = 1L << 24;
-    private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp");
-    private static final String EXTENSIONS_TEXT = ".png, .jpg, .jpeg, .bmp";
-    /** The decoders' format names that are read; ImageIO recognises others (GIF, TIFF, WBMP) by content too. */
-    private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp");
 
     private final int channels;
     private final int height;
@@ -91,7 +81,7 @@ public final class ImageFolderReader {
             List<Path> files = entries(folder, false);
             if (files.isEmpty()) throw new DataFormatException(folder.toString(), "class folder without images");
             for (Path file : files) {
-                DecodedImage image = decode(file);
+                DecodedImage image = ImageDecoder.decode(file);
                 if (height > 0) {
                     image = image.resized(height, width);
                 } else if (sizeSetter == null) {
@@ -134,44 +124,5 @@ public final class ImageFolderReader {
         }
         entries.sort(null);
         return entries;
-    }
-
-    /** Decodes one PNG, JPEG or BMP file; {@link ImageFiles} shares it. */
-    static DecodedImage decode(Path file) throws IOException {
-        String name = file.getFileName().toString();
-        String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-        if (name.indexOf('.') < 0 || !EXTENSIONS.contains(extension)) {
-            throw new DataFormatException(file.toString(), "not an image file; allowed extensions: " + EXTENSIONS_TEXT);
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) throw new DataFormatException(file.toString(), "unreadable image: cannot open it");
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            ImageReader reader = readers.hasNext() ? readers.next() : null;
-            String format = reader == null ? "" : reader.getFormatName().toLowerCase(Locale.ROOT);
-            if (!FORMATS.contains(format)) {
-                throw new DataFormatException(file.toString(), "unreadable image: "
-                        + (reader == null ? "no" : "a " + format + " image, not a") + " PNG, JPEG or BMP image");
-            }
-            try {
-                reader.setInput(in, true, true);
-                // The header's size is checked before the decoder allocates it: a few bytes can claim gigapixels.
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new DataFormatException(file.toString(), "%d x %d pixels (width x height), more than the %d an image may have"
-                            .formatted(reader.getWidth(0), reader.getHeight(0), MAX_PIXELS));
-                }
-                return DecodedImage.of(reader.read(0));
-            } finally {
-                reader.dispose();
-            }
-        } catch (DataFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new DataFormatException(file.toString(), "unreadable image: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            // The JDK's decoders report some malformed headers with unchecked exceptions: ImageFolderFuzzTest found
-            // a 63-byte BMP on which BMPImageReader.getWidth throws NegativeArraySizeException.
-            throw new DataFormatException(file.toString(), "unreadable image: the decoder failed with " + e, e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jdnn.inference;
 
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.Network;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.OneDnn;
@@ -36,11 +37,12 @@ public final class CompiledModel implements AutoCloseable {
     private final int maxBatch;
     private final Precision precision;
     private final Layout layout;
+    private final Preprocessing preprocessing;
     private int openPredictors;
     private boolean closed;
 
-    private CompiledModel(Network network, int maxBatch, Precision precision, Layout layout,
-                          DenseImplementations denseImplementations) {
+    private CompiledModel(Network network, Preprocessing preprocessing, int maxBatch, Precision precision,
+                          Layout layout, DenseImplementations denseImplementations) {
         this.arena = new CountingArena();
         try {
             this.ops = Folding.fold(network, arena);
@@ -56,6 +58,7 @@ public final class CompiledModel implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.precision = precision;
         this.layout = layout;
+        this.preprocessing = preprocessing;
     }
 
     /** {@code model} compiled in float32 for batches of 1 to {@code maxBatch} images. */
@@ -92,7 +95,7 @@ public final class CompiledModel implements AutoCloseable {
             throw new UnsupportedOperationException("bf16 inference needs a CPU with native bf16 arithmetic"
                     + " (avx512_core_bf16 or AMX); oneDNN dispatches to " + OneDnn.isa() + " here: use Precision.F32");
         }
-        return new CompiledModel(network, maxBatch, precision, layout, denseImplementations);
+        return new CompiledModel(network, model.preprocessing(), maxBatch, precision, layout, denseImplementations);
     }
 
     /** A predictor running on 1 OpenMP thread. */
@@ -137,6 +140,11 @@ public final class CompiledModel implements AutoCloseable {
     /** The shape of one image: [channels, height, width]. */
     public long[] imageShape() {
         return imageShape.clone();
+    }
+
+    /** How the predictors' {@code predictImage} methods prepare images: the model's, when it was compiled. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
     }
 
     /** Floats per image: channels * height * width. */

@@ -1,7 +1,9 @@
 package dev.jdnn.inference;
 
+import dev.jdnn.data.DataFormatException;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.Threads;
+import java.awt.image.BufferedImage;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
@@ -12,8 +14,8 @@ import java.util.Arrays;
  * float32, plain N x C x H x W (the batch size is the input length divided by the image size); the
  * results are N rows of {@link CompiledModel#outputSize()} logits.
  * <p>Each predictor has its own streams, buffers and primitives, and compiles its plan for a batch size
- * the first time it sees that size. After that first call a prediction allocates nothing, on the Java
- * heap or off it.
+ * the first time it sees that size. After that first call a prediction of floats allocates nothing, on the Java
+ * heap or off it; {@code predictImage} of a BufferedImage or encoded bytes allocates to decode and prepare it.
  * <p><b>Threads.</b> A predictor is used by one thread at a time (give each thread its own: they are
  * cheap, and they share the model's weights). Every call first sets the calling thread's OpenMP team
  * size (a per-thread setting that one cheap native call makes), so other oneDNN work on the same thread
@@ -131,6 +133,31 @@ public final class Predictor implements AutoCloseable {
         classIo.classes = oneClass;
         run(1, classIo);
         return oneClass[0];
+    }
+
+    /**
+     * The class of {@code image}, prepared by the compiled model's {@link CompiledModel#preprocessing()}.
+     * Preparing an image allocates (its samples and the model's input); {@link #predictClass(float[])} of an
+     * image prepared beforehand is the path that allocates nothing. For the logits, prepare the image with
+     * {@code model().preprocessing().apply(...)} and call {@link #predict(float[], float[])}.
+     *
+     * @throws IllegalArgumentException if the model's input is not of 1 or 3 channels
+     */
+    public int predictImage(BufferedImage image) {
+        long[] shape = model.imageShape();
+        return predictClass(model.preprocessing().apply(image, (int) shape[0], (int) shape[1], (int) shape[2]));
+    }
+
+    /**
+     * The class of the PNG, JPEG or BMP image {@code encodedImage}, as {@link #predictImage(BufferedImage)};
+     * decoding allocates too.
+     *
+     * @throws DataFormatException if the bytes are not such an image that decodes
+     * @throws IllegalArgumentException if the model's input is not of 1 or 3 channels
+     */
+    public int predictImage(byte[] encodedImage) throws DataFormatException {
+        long[] shape = model.imageShape();
+        return predictClass(model.preprocessing().apply(encodedImage, (int) shape[0], (int) shape[1], (int) shape[2]));
     }
 
     /** The class of each of the N images in {@code images}, in a new array. */

@@ -1,26 +1,30 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigInteger;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonBoolean;
+import dev.jdnn.io.JsonValue.JsonDecimal;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonNull;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Parses a model file's header (RFC 8259 JSON, then only whitespace) into Jackson's tree nodes, built as
- * {@code ObjectMapper.readTree} builds them: integers as int, long or big-integer nodes by size, other numbers
- * as doubles, the last of duplicate keys wins. It exists for start-up time: a cold JVM spends about half a
- * second creating an ObjectMapper and ~150 ms more starting Jackson's parser, against a few milliseconds here,
- * and loading a model is on the path to a first prediction. The limits are Jackson's defaults.
+ * Parses a model file's header (RFC 8259 JSON, then only whitespace) into {@link JsonValue}s: integers that fit
+ * in a long as {@link JsonInteger}, other numbers as {@link JsonDecimal} (a number beyond the range of a double is
+ * refused, as JSON values cannot be infinite), the last of duplicate keys wins in the first one's place. The
+ * limits on depth and number length are Jackson's defaults: they keep hostile text from overflowing the stack or
+ * taking quadratic time.
  */
 final class HeaderJson {
     /** Nesting deeper than this is refused rather than allowed to overflow the stack. */
     static final int MAX_DEPTH = 1000;
     /** Longer number literals are refused: parsing a huge integer is quadratic in its length. */
     static final int MAX_NUMBER_LENGTH = 1000;
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Path file;
     private final String text;
@@ -36,25 +40,25 @@ final class HeaderJson {
      *
      * @throws ModelFormatException "corrupt header: not valid JSON (...)" naming the offending character offset
      */
-    static JsonNode parse(Path file, String text) throws ModelFormatException {
+    static JsonValue parse(Path file, String text) throws ModelFormatException {
         HeaderJson parser = new HeaderJson(file, text);
         parser.skipWhitespace();
-        JsonNode root = parser.value(0);
+        JsonValue root = parser.value(0);
         parser.skipWhitespace();
         if (parser.at < text.length()) throw parser.error("content after the JSON value");
         return root;
     }
 
-    private JsonNode value(int depth) throws ModelFormatException {
+    private JsonValue value(int depth) throws ModelFormatException {
         if (at >= text.length()) throw error("end of text where a value was expected");
         char c = text.charAt(at);
         return switch (c) {
             case '{' -> object(depth + 1);
             case '[' -> array(depth + 1);
-            case '"' -> NODES.textNode(string());
-            case 't' -> literal("true", NODES.booleanNode(true));
-            case 'f' -> literal("false", NODES.booleanNode(false));
-            case 'n' -> literal("null", NODES.nullNode());
+            case '"' -> new JsonString(string());
+            case 't' -> literal("true", JsonBoolean.TRUE);
+            case 'f' -> literal("false", JsonBoolean.FALSE);
+            case 'n' -> literal("null", JsonNull.INSTANCE);
             default -> {
                 if (c == '-' || (c >= '0' && c <= '9')) yield number();
                 throw error("unexpected " + describe(c) + " where a value was expected");
@@ -62,14 +66,14 @@ final class HeaderJson {
         };
     }
 
-    private ObjectNode object(int depth) throws ModelFormatException {
+    private JsonObject object(int depth) throws ModelFormatException {
         requireDepth(depth);
         at++;
-        ObjectNode object = NODES.objectNode();
+        Map<String, JsonValue> members = new LinkedHashMap<>();
         skipWhitespace();
         if (peek() == '}') {
             at++;
-            return object;
+            return new JsonObject(members);
         }
         while (true) {
             if (peek() != '"') throw error("expected a quoted key");
@@ -77,36 +81,36 @@ final class HeaderJson {
             skipWhitespace();
             expect(':');
             skipWhitespace();
-            object.set(key, value(depth));
+            members.put(key, value(depth));
             skipWhitespace();
             if (peek() == ',') {
                 at++;
                 skipWhitespace();
             } else {
                 expect('}');
-                return object;
+                return new JsonObject(members);
             }
         }
     }
 
-    private ArrayNode array(int depth) throws ModelFormatException {
+    private JsonArray array(int depth) throws ModelFormatException {
         requireDepth(depth);
         at++;
-        ArrayNode array = NODES.arrayNode();
+        List<JsonValue> values = new ArrayList<>();
         skipWhitespace();
         if (peek() == ']') {
             at++;
-            return array;
+            return new JsonArray(values);
         }
         while (true) {
-            array.add(value(depth));
+            values.add(value(depth));
             skipWhitespace();
             if (peek() == ',') {
                 at++;
                 skipWhitespace();
             } else {
                 expect(']');
-                return array;
+                return new JsonArray(values);
             }
         }
     }
@@ -161,7 +165,7 @@ final class HeaderJson {
         return (char) code;
     }
 
-    private JsonNode number() throws ModelFormatException {
+    private JsonValue number() throws ModelFormatException {
         int start = at;
         if (peek() == '-') at++;
         if (peek() == '0') {
@@ -186,15 +190,19 @@ final class HeaderJson {
             throw error("a number longer than " + MAX_NUMBER_LENGTH + " characters");
         }
         String literal = text.substring(start, at);
-        if (!integral) return NODES.numberNode(Double.parseDouble(literal));
-        // 18 digits (and a sign) always fit in a long; longer literals may not.
-        if (literal.length() <= 18) return integer(Long.parseLong(literal));
-        BigInteger big = new BigInteger(literal);
-        return big.bitLength() < Long.SIZE ? integer(big.longValue()) : NODES.numberNode(big);
-    }
-
-    private static JsonNode integer(long value) {
-        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+        if (integral) {
+            try {
+                return new JsonInteger(Long.parseLong(literal));
+            } catch (NumberFormatException beyondLong) {
+                // read as a double below
+            }
+        }
+        double value = Double.parseDouble(literal);
+        if (!Double.isFinite(value)) {
+            at = start;
+            throw error("a number beyond the range of a double");
+        }
+        return new JsonDecimal(value);
     }
 
     private boolean digits() {
@@ -203,7 +211,7 @@ final class HeaderJson {
         return at > start;
     }
 
-    private JsonNode literal(String word, JsonNode node) throws ModelFormatException {
+    private JsonValue literal(String word, JsonValue node) throws ModelFormatException {
         if (!text.startsWith(word, at)) throw error("unexpected " + describe(text.charAt(at)) + " where a value was expected");
         at += word.length();
         return node;

@@ -1,6 +1,6 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,13 +20,13 @@ public final class ModelContents implements AutoCloseable {
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path file;
-    private final JsonNode header;
+    private final JsonObject header;
     private final List<TensorEntry> tensors;
     private final Map<String, TensorEntry> byName = new LinkedHashMap<>();
     private final Arena arena;
     private final MemorySegment data;
 
-    ModelContents(Path file, JsonNode header, List<TensorEntry> tensors, Arena arena, MemorySegment data) {
+    ModelContents(Path file, JsonObject header, List<TensorEntry> tensors, Arena arena, MemorySegment data) {
         this.file = file;
         this.header = header;
         this.tensors = tensors;
@@ -40,8 +40,8 @@ public final class ModelContents implements AutoCloseable {
         return file;
     }
 
-    /** The JSON header, with its tensor table: an object (the reader refuses anything else). */
-    public JsonNode header() {
+    /** The JSON header, with its tensor table. */
+    public JsonObject header() {
         return header;
     }
 

@@ -1,8 +1,12 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonInteger;
+import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -23,9 +27,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads and checks model files (docs/FORMAT.md). Every size the file claims is checked against the file's actual
- * size before anything is allocated for it, so a corrupt or hostile header cannot make the reader allocate more
- * than the file holds. The checks run in this order, so that each damage gets the message that names it:
+ * Reads and checks model files (docs/FORMAT.md), from a file or a stream. Every size the file claims is checked
+ * against the file's actual size before anything is allocated for it, so a corrupt or hostile header cannot make
+ * the reader allocate more than the file holds (a stream is first read as far as its header claims, in chunks as
+ * its bytes arrive: {@link ModelStream}). The checks run in this order, so that each damage gets the message that names it:
  * magic, version, size, header length, header JSON, tensor table against the data section, checksum.
  */
 public final class ModelReader {
@@ -52,11 +57,24 @@ public final class ModelReader {
             throw new NoSuchFileException(file.toString(), null, "no such model file");
         }
         try (channel) {
-            return read(file, channel);
+            return read(file, Source.of(channel));
         }
     }
 
-    private static ModelContents read(Path file, FileChannel channel) throws IOException {
+    /**
+     * Reads and checks the model file that {@code in} holds, reading no further than its end (the stream is left
+     * open). The checks and messages are those of {@link #read(Path)}; a stream that ends early is truncated.
+     *
+     * @param name what the messages call the stream, such as a resource name
+     * @throws ModelFormatException naming the problem if the bytes are not a valid model file, or if its header
+     *     claims more than the 2 GiB a model read from a stream may have
+     * @throws IOException if the stream cannot be read
+     */
+    public static ModelContents read(InputStream in, Path name) throws IOException {
+        return read(name, Source.of(ModelStream.read(in, name)));
+    }
+
+    private static ModelContents read(Path file, Source channel) throws IOException {
         long size = channel.size();
         // Magic and version first, so that a short file of another kind is named as such, not as truncated.
         ByteBuffer prefix = readFully(channel, 0, (int) Math.min(size, FileLayout.PREFIX_BYTES))
@@ -95,7 +113,7 @@ public final class ModelReader {
         String header = StandardCharsets.UTF_8.decode(headerBytes.duplicate()).toString();
         long dataStart = FileLayout.PREFIX_BYTES + headerLength;
         long dataLength = available - headerLength;
-        JsonNode root = parse(file, header);
+        JsonObject root = parse(file, header);
         List<TensorEntry> tensors = table(file, root, size, dataLength);
 
         MessageDigest digest = FileLayout.digest();
@@ -125,30 +143,28 @@ public final class ModelReader {
         }
     }
 
-    private static JsonNode parse(Path file, String header) throws ModelFormatException {
-        JsonNode root = HeaderJson.parse(file, header);
-        if (!root.isObject()) {
+    private static JsonObject parse(Path file, String header) throws ModelFormatException {
+        if (!(HeaderJson.parse(file, header) instanceof JsonObject root)) {
             throw new ModelFormatException(file, "corrupt header: not a JSON object");
         }
         return root;
     }
 
     /** The tensor table, checked against the data section: contiguous, in order, sized as the shapes say. */
-    private static List<TensorEntry> table(Path file, JsonNode root, long fileSize, long dataLength)
+    private static List<TensorEntry> table(Path file, JsonObject root, long fileSize, long dataLength)
             throws ModelFormatException {
-        JsonNode rows = root.get("tensors");
-        if (rows == null || !rows.isArray()) throw new ModelFormatException(file, "corrupt header: no 'tensors' table");
+        if (!(root.get("tensors") instanceof JsonArray rows)) {
+            throw new ModelFormatException(file, "corrupt header: no 'tensors' table");
+        }
         List<TensorEntry> tensors = new ArrayList<>();
         Set<String> names = new HashSet<>();
         long expectedBegin = 0;
-        for (JsonNode row : rows) {
-            JsonNode nameNode = row.get("name");
-            if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isEmpty()) {
+        for (JsonValue value : rows.values()) {
+            if (!(value instanceof JsonObject row && row.get("name") instanceof JsonString(String name)) || name.isEmpty()) {
                 throw new ModelFormatException(file, "corrupt header: tensor " + tensors.size() + " has no name");
             }
-            String name = nameNode.asText();
             if (!names.add(name)) throw new ModelFormatException(file, "corrupt header: two tensors are named '" + name + "'");
-            String dtype = row.path("dtype").asText("");
+            String dtype = row.get("dtype") instanceof JsonString(String s) ? s : "";
             if (!dtype.equals(FileLayout.DTYPE)) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has dtype '" + dtype
                         + "'; format version " + FileLayout.VERSION + " stores " + FileLayout.DTYPE + " only");
@@ -199,39 +215,76 @@ public final class ModelReader {
     }
 
     /** A JSON array of non-negative integers, of {@code length} entries (any length if negative). */
-    private static long[] longs(Path file, String tensor, String key, JsonNode node, int length)
+    private static long[] longs(Path file, String tensor, String key, JsonValue node, int length)
             throws ModelFormatException {
-        if (node == null || !node.isArray() || (length >= 0 && node.size() != length)) {
+        if (!(node instanceof JsonArray array) || (length >= 0 && array.values().size() != length)) {
             throw notLongs(file, tensor, key, node, length);
         }
-        long[] values = new long[node.size()];
+        long[] values = new long[array.values().size()];
         for (int i = 0; i < values.length; i++) {
-            JsonNode value = node.get(i);
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            if (!(array.values().get(i) instanceof JsonInteger(long value)) || value < 0) {
                 throw notLongs(file, tensor, key, node, length);
             }
-            values[i] = value.asLong();
+            values[i] = value;
         }
         return values;
     }
 
-    // Only on failure: printing a JsonNode starts an ObjectMapper, which costs a cold JVM half a second.
-    private static ModelFormatException notLongs(Path file, String tensor, String key, JsonNode node, int length) {
+    private static ModelFormatException notLongs(Path file, String tensor, String key, JsonValue node, int length) {
         return new ModelFormatException(file, "corrupt header: tensor '" + tensor + "' needs '" + key
                 + "' as an array of " + (length < 0 ? "" : length + " ") + "non-negative integers, got " + node);
     }
 
-    private static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+    private static ByteBuffer readFully(Source channel, long position, int length) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(length);
         readFully(channel, position, buffer);
         return buffer.flip();
     }
 
-    private static void readFully(FileChannel channel, long position, ByteBuffer buffer) throws IOException {
+    private static void readFully(Source channel, long position, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position);
             if (n < 0) throw new EOFException("the file shrank while it was read");
             position += n;
+        }
+    }
+
+    /** A model file's bytes: an open file, or what {@link ModelStream} read from a stream. */
+    private interface Source {
+        long size() throws IOException;
+
+        /** As {@link FileChannel#read(ByteBuffer, long)}: the number of bytes read, or -1 at the end. */
+        int read(ByteBuffer buffer, long position) throws IOException;
+
+        static Source of(FileChannel channel) {
+            return new Source() {
+                @Override
+                public long size() throws IOException {
+                    return channel.size();
+                }
+
+                @Override
+                public int read(ByteBuffer buffer, long position) throws IOException {
+                    return channel.read(buffer, position);
+                }
+            };
+        }
+
+        static Source of(byte[] bytes) {
+            return new Source() {
+                @Override
+                public long size() {
+                    return bytes.length;
+                }
+
+                @Override
+                public int read(ByteBuffer buffer, long position) {
+                    if (position >= bytes.length) return -1;
+                    int n = (int) Math.min(buffer.remaining(), bytes.length - position);
+                    buffer.put(bytes, (int) position, n);
+                    return n;
+                }
+            };
         }
     }
 }

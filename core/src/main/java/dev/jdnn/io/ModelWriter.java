@@ -1,9 +1,7 @@
 package dev.jdnn.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.io.JsonValue.JsonArray;
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,51 +33,34 @@ public final class ModelWriter {
     private ModelWriter() {}
 
     /**
-     * Writes {@code tensors}, in order, under a header made of {@code header} (a JSON object; the writer adds its
-     * {@code tensors} table).
+     * Writes {@code tensors}, in order, under a header made of {@code header} (the writer adds its {@code tensors}
+     * table).
      *
-     * @throws IllegalArgumentException if the header is not a JSON object, already has a "tensors" key, or two
-     *     tensors share a name
+     * @throws IllegalArgumentException if the header already has a "tensors" key or two tensors share a name
      * @throws FileSystemException if {@code file} is a folder
      * @throws IOException if the file cannot be written; the previous file at {@code file}, if any, is unchanged
      */
-    public static void write(Path file, String header, List<NamedTensor> tensors) throws IOException {
+    public static void write(Path file, JsonObject header, List<NamedTensor> tensors) throws IOException {
         byte[] headerBytes = headerBytes(header, tensors);
         AtomicFile.write(file, channel -> writeContents(channel, headerBytes, tensors));
     }
 
-    private static byte[] headerBytes(String header, List<NamedTensor> tensors) {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode parsed;
-        try {
-            parsed = json.readTree(header);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the header is not valid JSON: " + e.getMessage(), e);
-        }
-        if (!(parsed instanceof ObjectNode object)) {
-            throw new IllegalArgumentException("the header must be a JSON object, got " + header);
-        }
-        if (object.has("tensors")) throw new IllegalArgumentException("the header must not have a 'tensors' key");
-        ArrayNode table = object.putArray("tensors");
+    private static byte[] headerBytes(JsonObject header, List<NamedTensor> tensors) {
+        if (header.get("tensors") != null) throw new IllegalArgumentException("the header must not have a 'tensors' key");
+        List<JsonValue> table = new ArrayList<>();
         Set<String> names = new HashSet<>();
         long offset = 0;
         for (NamedTensor tensor : tensors) {
             if (!names.add(tensor.name())) throw new IllegalArgumentException("two tensors are named " + tensor.name());
-            ObjectNode row = table.addObject();
-            row.put("name", tensor.name());
-            row.put("dtype", FileLayout.DTYPE);
-            ArrayNode shape = row.putArray("shape");
-            for (long d : tensor.shape()) shape.add(d);
             long end = offset + tensor.values().byteSize();
-            row.putArray("data_offsets").add(offset).add(end);
+            table.add(new JsonObject.Builder().put("name", tensor.name()).put("dtype", FileLayout.DTYPE)
+                    .put("shape", JsonArray.ofLongs(tensor.shape())).put("data_offsets", JsonArray.ofLongs(offset, end))
+                    .build());
             offset = end;
         }
-        byte[] text;
-        try {
-            text = json.writeValueAsBytes(object);
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
+        Map<String, JsonValue> members = new LinkedHashMap<>(header.members());
+        members.put("tensors", new JsonArray(table));
+        byte[] text = new JsonObject(members).toString().getBytes(StandardCharsets.UTF_8);
         // Spaces after the object are valid JSON and put the data section on an aligned offset.
         int length = FileLayout.PREFIX_BYTES + text.length;
         int padded = (length + FileLayout.DATA_ALIGNMENT - 1) / FileLayout.DATA_ALIGNMENT * FileLayout.DATA_ALIGNMENT;

@@ -1,9 +1,8 @@
 package dev.jdnn.onnx;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.io.AtomicFile;
+import dev.jdnn.io.JsonValue.JsonArray;
 import dev.jdnn.layers.Network;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -109,18 +108,10 @@ public final class OnnxExport {
                 List.of(OnnxMessages.floatValueInfo(INPUT, inputDims)),
                 List.of(OnnxMessages.floatValueInfo(OUTPUT, outputDims)));
         Map<String, String> metadata = new LinkedHashMap<>();
-        if (model.classNames() != null) metadata.put(CLASS_NAMES_KEY, json(model.classNames()));
+        if (model.classNames() != null) metadata.put(CLASS_NAMES_KEY, JsonArray.ofStrings(model.classNames()).toString());
         String version = OnnxExport.class.getPackage().getImplementationVersion();
         byte[] bytes = OnnxMessages.model(IR_VERSION, OPSET, "jdnn", version == null ? "development build" : version,
                 doc, metadata, graphMessage).toByteArray();
         return new Built(bytes, graph.operators());
-    }
-
-    private static String json(List<String> names) {
-        try {
-            return new ObjectMapper().writeValueAsString(names);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a list of strings always serializes", e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNConfig;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.io.ModelFormatException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzes the model-file loader ({@link SimpleCNN#load}). {@link #load} takes the bytes as they are, so most
  * mutations end at the checksum; {@link #loadWithValidChecksum} first replaces the last 32 bytes by the SHA-256 of
  * the rest, as a forger would, so the fuzzer reaches the header, config, architecture and tensor checks behind it.
- * The only exception allowed is ModelFormatException. A model that loads must summarise, predict (when its images
+ * The only exception allowed is ModelFormatException, from the file and from a stream of the same bytes, which
+ * must load the same model whenever the file loads. A model that loads must summarise, predict (when its images
  * are small enough to be worth it) and survive a save and a load with the same parameter bytes.
  */
 class ModelFileFuzzTest {
@@ -39,13 +41,13 @@ class ModelFileFuzzTest {
 
     private static void loadAndUse(byte[] bytes) throws IOException {
         Path file = Files.write(folder.resolve("fuzzed.jdnn"), bytes);
-        SimpleCNN model;
-        try {
-            model = SimpleCNN.load(file);
-        } catch (ModelFormatException refused) {
-            return; // documented: not a valid model file
-        }
-        try (model) {
+        // A stream may load what a file refuses (bytes after the model's end stay in the stream), not the reverse.
+        try (SimpleCNN streamed = loadOrNull(() -> SimpleCNN.load(new ByteArrayInputStream(bytes)));
+             SimpleCNN model = loadOrNull(() -> SimpleCNN.load(file))) {
+            if (model == null) return;
+            assertEquals(-1L, streamed == null ? 0L
+                    : model.network().parameters().values().mismatch(streamed.network().parameters().values()),
+                    "the file loads: a stream of its bytes must load the same parameters");
             long[] shape = model.network().inputShape();
             model.summary(shape[0], shape[1], shape[2]);
             if (widestActivation(model.config(), shape) <= MAX_ACTIVATION) {
@@ -63,6 +65,19 @@ class ModelFileFuzzTest {
                 long mismatch = before.mismatch(again.network().parameters().values());
                 assertEquals(-1L, mismatch, "a saved and reloaded model differs first at parameter byte " + mismatch);
             }
+        }
+    }
+
+    private interface Loader {
+        SimpleCNN load() throws IOException;
+    }
+
+    /** The loaded model, or null if it is refused as documented: not a valid model file. */
+    private static SimpleCNN loadOrNull(Loader loader) throws IOException {
+        try {
+            return loader.load();
+        } catch (ModelFormatException refused) {
+            return null;
         }
     }
 
