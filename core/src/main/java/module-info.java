@@ -1,6 +1,7 @@
 /**
  * jdnn: convolutional networks on the JVM, computed by oneDNN through the Foreign Function &amp; Memory API.
- * The generated bindings ({@code dev.jdnn.internal.ffi}) and the command line are not exported.
+ * The generated bindings ({@code dev.jdnn.internal.ffi}) are not exported. The module needs nothing beyond the
+ * JDK; its native libraries come from the artifact dev.jdnn:jdnn-natives (class path or module path).
  */
 module dev.jdnn {
     requires java.desktop;
