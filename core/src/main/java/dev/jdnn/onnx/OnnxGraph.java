@@ -180,6 +180,7 @@ final class OnnxGraph {
                 node("Softplus", path, List.of(current));
             }
             case SWISH -> throw unsupported(path, activation, "ONNX has no Swish before opset 24");
+            case RELU6, HARD_SIGMOID, HARD_SWISH, GELU, GELU_TANH -> throw unsupported(path, activation, "not yet");
         }
     }
 
