@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * normal's distribution function (the exact erf form), GELU_TANH its tanh approximation
  * 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). At the kinks the derivatives are PyTorch's but for
  * hard-swish, whose derivative oneDNN takes from outside [-3, 3] (0 at -3, 1 at 3) and PyTorch from
- * inside at -3 (-1/2; at 3 its scalar and vectorized loops differ). SOFTMAX normalizes over axis 1 (the features, or the
- * channels of each pixel); every other function applies to each element alone.
+ * inside at -3 (-1/2; at 3 its scalar and vectorized loops differ). SOFTMAX normalizes over axis 1 (the
+ * features, or the channels of each pixel); every other function applies to each element alone.
  */
 public enum ActivationFunction {
     LINEAR("linear", null, 0),
