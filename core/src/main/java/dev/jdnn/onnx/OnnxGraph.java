@@ -214,7 +214,8 @@ final class OnnxGraph {
                 node("Mul", path, List.of(current, x));
                 node("Mul", path, List.of(current, constant(path, "Mul_cubic", 0.044715f)));
                 node("Add", path, List.of(x, current));
-                node("Mul", path, List.of(current, constant(path, "Mul_sqrt_2_over_pi", (float) Math.sqrt(2 / Math.PI))));
+                node("Mul", path, List.of(current,
+                        constant(path, "Mul_sqrt_2_over_pi", (float) Math.sqrt(2 / Math.PI))));
                 halfXTimesOnePlus("Tanh", path, x);
             }
         }

@@ -94,7 +94,8 @@ class ModernActivationsTest {
             plan.bindGradOutput(h.plain(r, dims));
             plan.forward();
             plan.backward();
-            Difference forward = ActivationHarness.compare(widen(fixture.data(label + ".output")), h.read(plan.output()));
+            Difference forward = ActivationHarness.compare(widen(fixture.data(label + ".output")),
+                    h.read(plan.output()));
             assertTrue(forward.relative() <= FORWARD_TOLERANCE, label + " forward against PyTorch: " + forward);
 
             double[] expected = widen(fixture.data(label + ".grad"));
