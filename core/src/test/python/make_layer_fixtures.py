@@ -14,6 +14,9 @@ Fixtures (src/test/resources/fixtures/layers/):
   adam_steps.json               Conv2d(16->16, 3x3, padding 1) -> ReLU -> MaxPool2d(2) -> Flatten ->
                                 Linear(64->10), three Adam steps on cross-entropy (batch 4, 16 x 4 x 4):
                                 sizes at which oneDNN trains both weights in blocked layouts
+  activations.json              relu6, hardsigmoid, hardswish, silu, gelu (exact erf form) and gelu with
+                                approximate='tanh' on one input holding their kinks (-3, 0, 3, 6): output and
+                                gradient of sum(output * R) for each
 """
 import json
 import os
@@ -157,9 +160,39 @@ def make_adam_steps(name, seed, steps=3, batch=4, channels=16, size=4, classes=1
     print("wrote", path, "losses", losses)
 
 
+ACTIVATIONS = {"relu6": nn.functional.relu6, "hard-sigmoid": nn.functional.hardsigmoid,
+               "hard-swish": nn.functional.hardswish, "silu": nn.functional.silu,
+               "gelu": nn.functional.gelu, "gelu-tanh": lambda x: nn.functional.gelu(x, approximate="tanh")}
+
+
+def make_activations(name, seed):
+    torch.manual_seed(seed)
+    kinks = torch.tensor([-3.0, 0.0, 3.0, 6.0])
+    x = torch.cat([kinks, kinks - 2.0 ** -10, kinks + 2.0 ** -10, 4 * torch.randn(52)]).reshape(2, 32)
+    r = torch.randn(2, 32)
+    tensors = {"input": tensor(x), "R": tensor(r)}
+    for label, function in ACTIVATIONS.items():
+        point = x.clone().requires_grad_(True)
+        out = function(point)
+        (out * r).sum().backward()
+        tensors[label + ".output"] = tensor(out)
+        tensors[label + ".grad"] = tensor(point.grad)
+    fixture = {"description": name, "generator": "src/test/python/make_layer_fixtures.py",
+               "torch_version": torch.__version__, "seed": seed, "dtype": "float32",
+               "notes": ["input: the kinks -3, 0, 3, 6, each minus and plus 2^-10, then 4 * randn",
+                         "<label>.output is torch.nn.functional's function of the input (labels are jdnn's), "
+                         "<label>.grad the gradient of sum(output * R)"],
+               "tensors": tensors}
+    path = os.path.join(OUT_DIR, name + ".json")
+    with open(path, "w") as f:
+        f.write(to_json(fixture))
+    print("wrote", path)
+
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT_DIR, exist_ok=True)
     make("conv_pool_dense", 20240601, with_bn=False)
     make("conv_bn_relu_pool_dense", 20240602, with_bn=True)
     make_adam_steps("adam_steps", 20240603)
+    make_activations("activations", 20240604)

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.io.JacksonTrees;
 import dev.jdnn.io.JsonValue;
 import dev.jdnn.io.ModelFormatException;
+import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.train.AdaDelta;
 import dev.jdnn.train.AdaGrad;
 import dev.jdnn.train.AdaMax;
@@ -57,6 +58,18 @@ class ConfigJsonTest {
         SimpleCNNConfig defaults = SimpleCNN.builder().build().config();
         assertEquals(null, defaults.initializer());
         assertEquals(defaults, roundTrip(defaults));
+    }
+
+    @Test
+    void everyActivationRoundTripsByItsLabel() throws Exception {
+        for (ActivationFunction f : ActivationFunction.values()) {
+            SimpleCNNConfig config = SimpleCNN.builder().activation(f).build().config();
+            String text = ConfigJson.write(config).toString();
+            assertTrue(text.contains("\"activation\":\"" + f.label() + "\""), text);
+            assertEquals(config, roundTrip(config), f.label());
+        }
+        SimpleCNNConfig silu = SimpleCNN.builder().activation("silu").build().config();
+        assertEquals(ActivationFunction.SWISH, roundTrip(silu).activation(), "silu is saved as swish");
     }
 
     @Test

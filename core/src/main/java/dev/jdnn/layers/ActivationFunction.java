@@ -8,10 +8,15 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The seed's family of activation functions. Some take one parameter: the slope alpha of LEAKY_RELU,
- * ELU's alpha, the beta of SOFTPLUS (log(1 + exp(beta x)) / beta) and of SWISH (x * sigmoid(beta x)).
- * SOFTMAX normalizes over axis 1 (the features, or the channels of each pixel); every other function
- * applies to each element alone.
+ * The seed's family of activation functions and those of modern CNNs, as PyTorch defines them. Some take
+ * one parameter: the slope alpha of LEAKY_RELU, ELU's alpha, the beta of SOFTPLUS (log(1 + exp(beta x)) /
+ * beta) and of SWISH (x * sigmoid(beta x); SiLU is swish with beta 1). RELU6 is min(max(x, 0), 6),
+ * HARD_SIGMOID relu6(x + 3) / 6, HARD_SWISH x * hard-sigmoid(x), GELU x * Phi(x) with Phi the standard
+ * normal's distribution function (the exact erf form), GELU_TANH its tanh approximation
+ * 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))). At the kinks the derivatives are PyTorch's but for
+ * hard-swish, whose derivative oneDNN takes from outside [-3, 3] (0 at -3, 1 at 3) and PyTorch from
+ * inside at -3 (-1/2; at 3 its scalar and vectorized loops differ). SOFTMAX normalizes over axis 1 (the
+ * features, or the channels of each pixel); every other function applies to each element alone.
  */
 public enum ActivationFunction {
     LINEAR("linear", null, 0),
@@ -23,7 +28,12 @@ public enum ActivationFunction {
     ELU("elu", "alpha", 1.0),
     SELU("selu", null, 0),
     SOFTPLUS("softplus", "beta", 1.0),
-    SWISH("swish", "beta", 1.0);
+    SWISH("swish", "beta", 1.0, "silu"),
+    RELU6("relu6", null, 0),
+    HARD_SIGMOID("hard-sigmoid", null, 0),
+    HARD_SWISH("hard-swish", null, 0),
+    GELU("gelu", null, 0),
+    GELU_TANH("gelu-tanh", null, 0);
 
     /** SELU's alpha (Klambauer et al. 2017), with the digits PyTorch uses. */
     public static final double SELU_ALPHA = 1.6732632423543772;
@@ -33,26 +43,31 @@ public enum ActivationFunction {
     private final String label;
     private final String parameterName;
     private final double defaultParameter;
+    /** Other names {@link #parse} accepts, e.g. PyTorch's. */
+    private final List<String> aliases;
 
-    ActivationFunction(String label, String parameterName, double defaultParameter) {
+    ActivationFunction(String label, String parameterName, double defaultParameter, String... aliases) {
         this.label = label;
         this.parameterName = parameterName;
         this.defaultParameter = defaultParameter;
+        this.aliases = List.of(aliases);
     }
 
     /**
-     * The function named {@code name}, ignoring case: linear, relu, sigmoid, tanh, leaky-relu (also
-     * leakyrelu or leaky_relu), softmax, elu, selu, softplus, swish.
+     * The function named {@code name}, ignoring case and with or without its hyphen (leaky-relu, leakyrelu
+     * or leaky_relu): linear, relu, sigmoid, tanh, leaky-relu, softmax, elu, selu, softplus, swish (also
+     * silu), relu6, hard-sigmoid, hard-swish, gelu, gelu-tanh.
      */
     public static ActivationFunction parse(String name) {
         if (name != null) {
             String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
             for (ActivationFunction f : values()) {
-                if (f.label.equals(key) || f.label.replace("-", "").equals(key)) return f;
+                if (f.label.equals(key) || f.label.replace("-", "").equals(key) || f.aliases.contains(key)) return f;
             }
         }
         throw new IllegalArgumentException("unknown activation '" + name + "'; allowed: "
-                + Arrays.stream(values()).map(f -> f.label).collect(Collectors.joining(", ")));
+                + Arrays.stream(values()).map(f -> f.aliases.isEmpty() ? f.label
+                        : f.label + " (also " + String.join(", ", f.aliases) + ")").collect(Collectors.joining(", ")));
     }
 
     /** The lower-case name {@link #parse} accepts, e.g. {@code leaky-relu}. */
@@ -97,7 +112,8 @@ public enum ActivationFunction {
      * This function as a chain of oneDNN element-wise operations for {@code parameter}, to be appended
      * in order as post-ops: empty for SOFTMAX (not element-wise), an empty list for LINEAR (nothing to
      * do), two operations for SELU (oneDNN has no SELU: scale * elu_alpha(x) is ELU followed by a linear
-     * scaling), one operation for every other function.
+     * scaling), one operation for every other function. RELU6 is oneDNN's clip_v2 rather than clip: its
+     * derivative is 0 at both ends, 0 and 6, as PyTorch's.
      */
     public Optional<List<EltwiseOp>> asPostOps(double parameter) {
         requireParameter(parameter);
@@ -115,6 +131,12 @@ public enum ActivationFunction {
             case SWISH -> one(Algorithm.ELTWISE_SWISH, p);
             case SELU -> Optional.of(List.of(new EltwiseOp(Algorithm.ELTWISE_ELU, (float) SELU_ALPHA, 0),
                     new EltwiseOp(Algorithm.ELTWISE_LINEAR, (float) SELU_SCALE, 0)));
+            case RELU6 -> Optional.of(List.of(new EltwiseOp(Algorithm.ELTWISE_CLIP_V2, 0, 6)));
+            // oneDNN's hardsigmoid is max(0, min(1, alpha x + beta)), hardswish x times it.
+            case HARD_SIGMOID -> Optional.of(List.of(new EltwiseOp(Algorithm.ELTWISE_HARDSIGMOID, 1 / 6f, 0.5f)));
+            case HARD_SWISH -> Optional.of(List.of(new EltwiseOp(Algorithm.ELTWISE_HARDSWISH, 1 / 6f, 0.5f)));
+            case GELU -> one(Algorithm.ELTWISE_GELU_ERF, 0);
+            case GELU_TANH -> one(Algorithm.ELTWISE_GELU_TANH, 0);
         };
     }
 

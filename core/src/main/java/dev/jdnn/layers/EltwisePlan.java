@@ -15,8 +15,9 @@ import java.util.List;
  * chain's first operation reads the input; the others may only be scalings (SELU = scale * elu), whose
  * derivative is the scale itself. They run as a second eltwise primitive, in place on the output and on
  * the input gradient: oneDNN 3.13's eltwise rejects eltwise post-ops as unimplemented. In training,
- * relu, logistic, tanh and elu run as their *_use_dst_for_bwd variants when nothing follows them, so
- * backward reads the output instead of the input; otherwise backward reads the input.
+ * relu, logistic, tanh, elu and clip_v2 (relu6) run as their *_use_dst_for_bwd variants when nothing
+ * follows them, so backward reads the output instead of the input; otherwise backward reads the input
+ * (oneDNN has no such variant for the others: swish, hard-swish and gelu are not even monotonic).
  */
 final class EltwisePlan implements LayerPlan {
     private final PlanContext context;
@@ -77,6 +78,7 @@ final class EltwisePlan implements LayerPlan {
             case ELTWISE_LOGISTIC -> Algorithm.ELTWISE_LOGISTIC_USE_DST_FOR_BWD;
             case ELTWISE_TANH -> Algorithm.ELTWISE_TANH_USE_DST_FOR_BWD;
             case ELTWISE_ELU -> Algorithm.ELTWISE_ELU_USE_DST_FOR_BWD;
+            case ELTWISE_CLIP_V2 -> Algorithm.ELTWISE_CLIP_V2_USE_DST_FOR_BWD;
             default -> null;
         };
     }

@@ -15,8 +15,9 @@ import java.util.Objects;
 /**
  * Writes a fitted {@link SimpleCNN} as an ONNX model (IR version {@value #IR_VERSION}, opset {@value #OPSET}) that
  * ONNX Runtime and other ONNX readers run for inference: Conv, BatchNormalization (or folded into the layer before
- * it, see {@link BatchNormMode}), the activations (Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, Softplus, Softmax),
- * MaxPool / AveragePool, Flatten and Gemm; dropout is left out (the identity at inference).
+ * it, see {@link BatchNormMode}), the activations (Relu, Sigmoid, Tanh, LeakyRelu, Elu, Selu, Softplus, Softmax,
+ * Clip for relu6, HardSigmoid; silu, hard-swish and both gelus as the few operators of their formulas), MaxPool /
+ * AveragePool, Flatten and Gemm; dropout is left out (the identity at inference).
  * <p>The graph takes {@value #INPUT}, float N x C x H x W with a dynamic batch dimension N (pixels as the model
  * was trained on them, e.g. value / 255), and gives {@value #OUTPUT}, float N x out_features: the same raw outputs
  * as {@link SimpleCNN#predictRaw}. The class names go into the model's metadata as {@value #CLASS_NAMES_KEY}, a
@@ -64,8 +65,8 @@ public final class OnnxExport {
      * whole new one.
      *
      * @throws IllegalStateException if the model is not fitted (or loaded), or is closed
-     * @throws OnnxExportException if a layer or activation has no ONNX operator in opset {@value #OPSET} (swish,
-     *     softplus with a beta other than 1), naming it
+     * @throws OnnxExportException if a layer or activation has no ONNX operator in opset {@value #OPSET} (softplus
+     *     or swish with a beta other than 1), naming it
      * @throws IOException if the file cannot be written; a previous file there is then unchanged
      */
     public static Exported write(SimpleCNN model, Path file, BatchNormMode batchNorm) throws IOException {

@@ -15,19 +15,23 @@ import dev.jdnn.layers.Pooling2D;
 import dev.jdnn.layers.Sequential;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A network as ONNX nodes and initializers (opset {@value OnnxExport#OPSET}), layer by layer in order: Conv,
- * BatchNormalization (or folded), the activation's operator, MaxPool / AveragePool, Flatten, Gemm; dropout,
- * the identity at inference, and linear activations write nothing. Values are named after the layer's path in
- * the network ({@code /0.0/Conv_output_0}), initializers after jdnn's parameter names ({@code 0.0.weight}),
- * the graph input {@value OnnxExport#INPUT} and the last node's output {@value OnnxExport#OUTPUT}.
+ * BatchNormalization (or folded), the activation's operator or the few that compute it, MaxPool / AveragePool,
+ * Flatten, Gemm; dropout, the identity at inference, and linear activations write nothing. Values are named after
+ * the layer's path in the network ({@code /0.0/Conv_output_0}, then {@code /0.0/Mul_1_output_0} for a second Mul
+ * of the layer), initializers after jdnn's parameter names ({@code 0.0.weight}) or, for an activation's constants,
+ * after the layer's path and their use ({@code /0.2/Clip_max}), the graph input {@value OnnxExport#INPUT} and the last
+ * node's output {@value OnnxExport#OUTPUT}.
  */
 final class OnnxGraph {
     /** The activations that have an operator of their own in the opset written, for the refusal's message. */
-    static final String EXPORTABLE_ACTIVATIONS =
-            "linear, relu, sigmoid, tanh, leaky-relu, elu, selu, softplus (beta 1), softmax";
+    static final String EXPORTABLE_ACTIVATIONS = "linear, relu, sigmoid, tanh, leaky-relu, elu, selu, softplus"
+            + " (beta 1), softmax, swish (beta 1), relu6, hard-sigmoid, hard-swish, gelu, gelu-tanh";
 
     /** A layer of the flattened network with its path ("1.0"), its parameters and per-sample input shape. */
     private record Placed(String path, Layer layer, List<Parameter> parameters, long[] inputShape) {}
@@ -38,6 +42,8 @@ final class OnnxGraph {
     private final OnnxExport.BatchNormMode batchNorm;
     private final List<Node> nodes = new ArrayList<>();
     private final List<ProtoWriter> initializers = new ArrayList<>();
+    /** The node names written, each unique: a second Mul of a layer is named Mul_1. */
+    private final Set<String> names = new HashSet<>();
     /** The value the next node reads: the graph input, then each node's output. */
     private String current = OnnxExport.INPUT;
 
@@ -179,8 +185,59 @@ final class OnnxGraph {
                 if (activation.parameter() != 1) throw unsupported(path, activation, "ONNX's Softplus has no beta");
                 node("Softplus", path, List.of(current));
             }
-            case SWISH -> throw unsupported(path, activation, "ONNX has no Swish before opset 24");
+            // Opset 13 has no Swish (24), HardSwish (14) or Gelu (20): they are written as the formulas they are.
+            case SWISH -> {
+                if (activation.parameter() != 1) throw unsupported(path, activation, "silu, swish with beta 1, is"
+                        + " written as x * Sigmoid(x); ONNX has no Swish before opset 24");
+                String x = current;
+                node("Sigmoid", path, List.of(x));
+                node("Mul", path, List.of(x, current));
+            }
+            case RELU6 -> node("Clip", path, List.of(current, constant(path, "Clip_min", 0),
+                    constant(path, "Clip_max", 6)));
+            case HARD_SIGMOID -> hardSigmoid(path);
+            case HARD_SWISH -> {
+                String x = current;
+                hardSigmoid(path);
+                node("Mul", path, List.of(x, current));
+            }
+            case GELU -> {
+                // 0.5 x (1 + erf(x / sqrt 2)), as PyTorch writes gelu before opset 20.
+                String x = current;
+                node("Div", path, List.of(x, constant(path, "Div_sqrt2", (float) Math.sqrt(2))));
+                halfXTimesOnePlus("Erf", path, x);
+            }
+            case GELU_TANH -> {
+                // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+                String x = current;
+                node("Mul", path, List.of(x, x));
+                node("Mul", path, List.of(current, x));
+                node("Mul", path, List.of(current, constant(path, "Mul_cubic", 0.044715f)));
+                node("Add", path, List.of(x, current));
+                node("Mul", path, List.of(current,
+                        constant(path, "Mul_sqrt_2_over_pi", (float) Math.sqrt(2 / Math.PI))));
+                halfXTimesOnePlus("Tanh", path, x);
+            }
         }
+    }
+
+    /** PyTorch's hard-sigmoid, relu6(x + 3) / 6. */
+    private void hardSigmoid(String path) {
+        node("HardSigmoid", path, List.of(current), OnnxMessages.floatAttribute("alpha", 1 / 6f),
+                OnnxMessages.floatAttribute("beta", 0.5f));
+    }
+
+    /** 0.5 x (1 + f(current)): the end of both gelu forms. */
+    private void halfXTimesOnePlus(String function, String path, String x) {
+        node(function, path, List.of(current));
+        node("Add", path, List.of(current, constant(path, "Add_one", 1)));
+        node("Mul", path, List.of(x, current));
+        node("Mul", path, List.of(current, constant(path, "Mul_half", 0.5f)));
+    }
+
+    /** A scalar initializer named {@code /path/name}. */
+    private String constant(String path, String name, float value) {
+        return initializer("/" + path + "/" + name, new long[0], new float[] {value});
     }
 
     private static OnnxExportException unsupported(String path, Activation activation, String why) {
@@ -214,6 +271,7 @@ final class OnnxGraph {
 
     private void node(String opType, String path, List<String> inputs, ProtoWriter... attributes) {
         String name = "/" + path + "/" + opType;
+        for (int i = 1; !names.add(name); i++) name = "/" + path + "/" + opType + "_" + i;
         String output = name + "_output_0";
         nodes.add(new Node(opType, name, List.copyOf(inputs), output, List.of(attributes)));
         current = output;

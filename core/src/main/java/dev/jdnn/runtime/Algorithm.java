@@ -14,10 +14,16 @@ public enum Algorithm {
     ELTWISE_ELU(dnnl_eltwise_elu),
     ELTWISE_SOFT_RELU(dnnl_eltwise_soft_relu),
     ELTWISE_SWISH(dnnl_eltwise_swish),
+    ELTWISE_CLIP_V2(dnnl_eltwise_clip_v2),
+    ELTWISE_HARDSIGMOID(dnnl_eltwise_hardsigmoid),
+    ELTWISE_HARDSWISH(dnnl_eltwise_hardswish),
+    ELTWISE_GELU_ERF(dnnl_eltwise_gelu_erf),
+    ELTWISE_GELU_TANH(dnnl_eltwise_gelu_tanh),
     ELTWISE_RELU_USE_DST_FOR_BWD(dnnl_eltwise_relu_use_dst_for_bwd),
     ELTWISE_LOGISTIC_USE_DST_FOR_BWD(dnnl_eltwise_logistic_use_dst_for_bwd),
     ELTWISE_TANH_USE_DST_FOR_BWD(dnnl_eltwise_tanh_use_dst_for_bwd),
     ELTWISE_ELU_USE_DST_FOR_BWD(dnnl_eltwise_elu_use_dst_for_bwd),
+    ELTWISE_CLIP_V2_USE_DST_FOR_BWD(dnnl_eltwise_clip_v2_use_dst_for_bwd),
     SOFTMAX_ACCURATE(dnnl_softmax_accurate),
     SOFTMAX_LOG(dnnl_softmax_log);
 

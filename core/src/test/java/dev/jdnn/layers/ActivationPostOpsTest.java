@@ -74,14 +74,19 @@ class ActivationPostOpsTest {
             assertEquals(f, ActivationFunction.parse(f.label().toUpperCase()), f.label());
         }
         assertEquals(new Activation(ActivationFunction.LEAKY_RELU, 0.01), Activation.parse(" leakyrelu "));
+        assertEquals(new Activation(ActivationFunction.SWISH, 1), Activation.parse("SiLU"));
+        assertEquals(ActivationFunction.HARD_SWISH, ActivationFunction.parse("Hardswish"));
+        assertEquals(ActivationFunction.HARD_SIGMOID, ActivationFunction.parse("hard_sigmoid"));
+        assertEquals(ActivationFunction.GELU_TANH, ActivationFunction.parse("GELU_TANH"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gelu", "", "re lu"})
+    @ValueSource(strings = {"mish", "", "re lu", "relu-6"})
     void rejectsUnknownNamesListingTheAllowedOnes(String name) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ActivationFunction.parse(name));
         assertTrue(e.getMessage().contains("'" + name + "'") && e.getMessage().contains(
-                "linear, relu, sigmoid, tanh, leaky-relu, softmax, elu, selu, softplus, swish"), e.getMessage());
+                "linear, relu, sigmoid, tanh, leaky-relu, softmax, elu, selu, softplus, swish (also silu), relu6,"
+                        + " hard-sigmoid, hard-swish, gelu, gelu-tanh"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ActivationFunction.parse(null));
     }
 

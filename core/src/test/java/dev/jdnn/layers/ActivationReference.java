@@ -19,8 +19,30 @@ final class ActivationReference {
             case SELU -> SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (Math.exp(x) - 1));
             case SOFTPLUS -> Math.log1p(Math.exp(p * x)) / p;
             case SWISH -> x / (1 + Math.exp(-p * x));
+            case RELU6 -> Math.min(Math.max(x, 0), 6);
+            case HARD_SIGMOID -> Math.min(Math.max(x + 3, 0), 6) / 6;
+            case HARD_SWISH -> x * Math.min(Math.max(x + 3, 0), 6) / 6;
+            case GELU -> x * (1 + erf(x / Math.sqrt(2))) / 2;
+            case GELU_TANH -> x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))) / 2;
             case SOFTMAX -> throw new IllegalArgumentException("softmax is not element-wise");
         };
+    }
+
+    /**
+     * The error function to double precision, from its series erf(x) = 2 / sqrt(pi) exp(-x^2) sum over n of
+     * 2^n x^(2n+1) / (1 * 3 * ... * (2n+1)), whose terms are all positive (no cancellation); beyond |x| = 6,
+     * 1 - |erf(x)| is below 1e-17 and erf is +-1 in double.
+     */
+    static double erf(double x) {
+        double a = Math.abs(x);
+        if (a > 6) return Math.signum(x);
+        double term = a;
+        double sum = a;
+        for (int n = 1; term > 1e-17 * sum; n++) {
+            term *= 2 * a * a / (2 * n + 1);
+            sum += term;
+        }
+        return Math.signum(x) * 2 / Math.sqrt(Math.PI) * Math.exp(-a * a) * sum;
     }
 
     /** The activation of a batch-first tensor given in plain order; softmax normalizes over axis 1. */
