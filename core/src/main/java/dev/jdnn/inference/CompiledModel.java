@@ -39,8 +39,9 @@ public final class CompiledModel implements AutoCloseable {
     private int openPredictors;
     private boolean closed;
 
-    private CompiledModel(Network network, int maxBatch, Precision precision, Layout layout,
-                          DenseImplementations denseImplementations) {
+    /** Package-private for tests that compile networks a SimpleCNN cannot build (grouped convolutions). */
+    CompiledModel(Network network, int maxBatch, Precision precision, Layout layout,
+                  DenseImplementations denseImplementations) {
         this.arena = new CountingArena();
         try {
             this.ops = Folding.fold(network, arena);
