@@ -3,7 +3,7 @@
 
 Each fixture is a small network on a fixed input (batch 3, 2 x 6 x 6), the loss L = sum(output * R) for a
 fixed R, and everything a test needs to compare: input, parameters, output, the gradient of the input and
-the gradients of every parameter. Run from the repository root:
+the gradients of every parameter. Run from core/:
 
     /usr/bin/python3 src/test/python/make_layer_fixtures.py
 
@@ -17,6 +17,10 @@ Fixtures (src/test/resources/fixtures/layers/):
   activations.json              relu6, hardsigmoid, hardswish, silu, gelu (exact erf form) and gelu with
                                 approximate='tanh' on one input holding their kinks (-3, 0, 3, 6): output and
                                 gradient of sum(output * R) for each
+  conv_dilated_grouped.json     F.pad(top 1, left 0, bottom 2, right 1) -> Conv2d(4->6, 3x3, dilation 2,
+                                groups 2) on a 2 x 4 x 7 x 8 input
+  avg_pool.json                 AvgPool2d(3, stride 2, padding 1) with count_include_pad True and False on a
+                                2 x 3 x 7 x 8 input
 """
 import json
 import os
@@ -160,6 +164,16 @@ def make_adam_steps(name, seed, steps=3, batch=4, channels=16, size=4, classes=1
     print("wrote", path, "losses", losses)
 
 
+def write(name, seed, notes, tensors):
+    fixture = {"description": name, "generator": "src/test/python/make_layer_fixtures.py",
+               "torch_version": torch.__version__, "seed": seed, "dtype": "float32", "notes": notes,
+               "tensors": tensors}
+    path = os.path.join(OUT_DIR, name + ".json")
+    with open(path, "w") as f:
+        f.write(to_json(fixture))
+    print("wrote", path)
+
+
 ACTIVATIONS = {"relu6": nn.functional.relu6, "hard-sigmoid": nn.functional.hardsigmoid,
                "hard-swish": nn.functional.hardswish, "silu": nn.functional.silu,
                "gelu": nn.functional.gelu, "gelu-tanh": lambda x: nn.functional.gelu(x, approximate="tanh")}
@@ -177,16 +191,41 @@ def make_activations(name, seed):
         (out * r).sum().backward()
         tensors[label + ".output"] = tensor(out)
         tensors[label + ".grad"] = tensor(point.grad)
-    fixture = {"description": name, "generator": "src/test/python/make_layer_fixtures.py",
-               "torch_version": torch.__version__, "seed": seed, "dtype": "float32",
-               "notes": ["input: the kinks -3, 0, 3, 6, each minus and plus 2^-10, then 4 * randn",
-                         "<label>.output is torch.nn.functional's function of the input (labels are jdnn's), "
-                         "<label>.grad the gradient of sum(output * R)"],
-               "tensors": tensors}
-    path = os.path.join(OUT_DIR, name + ".json")
-    with open(path, "w") as f:
-        f.write(to_json(fixture))
-    print("wrote", path)
+    write(name, seed, ["input: the kinks -3, 0, 3, 6, each minus and plus 2^-10, then 4 * randn",
+                       "<label>.output is torch.nn.functional's function of the input (labels are jdnn's), "
+                       "<label>.grad the gradient of sum(output * R)"], tensors)
+
+
+def make_conv_dilated_grouped(name, seed, pads=(1, 0, 2, 1)):
+    torch.manual_seed(seed)
+    conv = nn.Conv2d(4, 6, 3, dilation=2, groups=2)
+    x = torch.randn(2, 4, 7, 8, requires_grad=True)
+    top, left, bottom, right = pads
+    out = conv(nn.functional.pad(x, (left, right, top, bottom)))
+    r = torch.randn(out.shape)
+    (out * r).sum().backward()
+    write(name, seed, ["loss = sum(output * R); grad.* are dloss/d(tensor)",
+                       "pads are top, left, bottom, right (F.pad takes left, right, top, bottom)",
+                       "conv.weight is [out, in / groups, kh, kw]"],
+          {"input": tensor(x), "R": tensor(r), "pads": tensor(torch.tensor(pads, dtype=torch.float32)),
+           "conv.weight": tensor(conv.weight), "conv.bias": tensor(conv.bias), "output": tensor(out),
+           "grad.input": tensor(x.grad), "grad.conv.weight": tensor(conv.weight.grad),
+           "grad.conv.bias": tensor(conv.bias.grad)})
+
+
+def make_avg_pool(name, seed):
+    torch.manual_seed(seed)
+    x = torch.randn(2, 3, 7, 8)
+    tensors = {"input": tensor(x)}
+    for include in (True, False):
+        key = "include" if include else "exclude"
+        xi = x.clone().requires_grad_(True)
+        out = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=include)(xi)
+        r = torch.randn(out.shape)
+        (out * r).sum().backward()
+        tensors.update({f"{key}.R": tensor(r), f"{key}.output": tensor(out), f"{key}.grad.input": tensor(xi.grad)})
+    write(name, seed, ["include.* are AvgPool2d(3, stride=2, padding=1, count_include_pad=True), exclude.* the same "
+                       "with count_include_pad=False; loss = sum(output * R)"], tensors)
 
 
 if __name__ == "__main__":
@@ -196,3 +235,5 @@ if __name__ == "__main__":
     make("conv_bn_relu_pool_dense", 20240602, with_bn=True)
     make_adam_steps("adam_steps", 20240603)
     make_activations("activations", 20240604)
+    make_conv_dilated_grouped("conv_dilated_grouped", 20240604)
+    make_avg_pool("avg_pool", 20240605)

@@ -45,7 +45,7 @@ final class Architecture {
         for (int i = 0; i < channels.size(); i++) {
             int out = i + 1 < channels.size() ? channels.get(i + 1) : c.outChannels();
             layers.add(new ConvBlock2D(
-                    new Convolution2D(channels.get(i), out, c.filterSize(), c.stride(), c.padding()),
+                    new Convolution2D(channels.get(i), out, c.filterSize(), c.stride(), c.padding(), c.dilation(), 1),
                     c.batchNorm() ? new BatchNorm2D(out, c.momentum(), BatchNorm2D.DEFAULT_EPSILON) : null,
                     new Activation(c.activation()),
                     c.pooling() ? new Pooling2D(c.poolFilterSize(), c.poolStride(), c.poolMode(), Padding.VALID) : null));

@@ -46,6 +46,7 @@ final class ConfigJson {
         o.put("initializer", c.initializer() == null ? JsonNull.INSTANCE : rule(c.initializer().name(), c.initializer()));
         o.put("padding", c.padding().name().toLowerCase(Locale.ROOT));
         o.put("stride", c.stride());
+        o.put("dilation", c.dilation());
         o.put("do_batch_norm", c.batchNorm());
         o.put("momentum", c.momentum());
         o.put("do_pooling", c.pooling());
@@ -82,7 +83,8 @@ final class ConfigJson {
                     f.rule("optimizer", name -> Optimizer.byName(name, 1.0), Optimizer.class),
                     f.rule("loss", Loss::byName, Loss.class),
                     o.get("initializer") == JsonNull.INSTANCE ? null : f.rule("initializer", Initializer::byName, Initializer.class),
-                    Padding.of(f.text("padding")), f.integer("stride"), f.bool("do_batch_norm"), f.number("momentum"),
+                    Padding.of(f.text("padding")), f.integer("stride"),
+                    o.get("dilation") == null ? 1 : f.integer("dilation"), f.bool("do_batch_norm"), f.number("momentum"),
                     f.bool("do_pooling"), f.integer("pool_filter_size"), f.integer("pool_stride"),
                     PoolMode.of(f.text("pool_mode")), f.bool("do_dropout"), f.number("dropout_rate"),
                     f.integer("batch_size"), f.integer("n_epochs"), f.number("learning_rate"), f.number("valid_size"),

@@ -28,6 +28,7 @@ public final class SimpleCNNBuilder {
     private Initializer initializer;
     private Padding padding = Padding.SAME;
     private int stride = 1;
+    private int dilation = 1;
     private boolean batchNorm = true;
     private double momentum = 0.9;
     private boolean pooling = true;
@@ -73,6 +74,8 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder padding(Padding v) { padding = v; return this; }
     public SimpleCNNBuilder padding(String name) { padding = Padding.of(name); return this; }
     public SimpleCNNBuilder stride(int v) { stride = v; return this; }
+    /** Spacing of every convolution's filter taps (1: none); 'same' padding keeps the image size. */
+    public SimpleCNNBuilder dilation(int v) { dilation = v; return this; }
     public SimpleCNNBuilder batchNorm(boolean v) { batchNorm = v; return this; }
     public SimpleCNNBuilder momentum(double v) { momentum = v; return this; }
     public SimpleCNNBuilder pooling(boolean v) { pooling = v; return this; }
@@ -115,7 +118,7 @@ public final class SimpleCNNBuilder {
      */
     public SimpleCNN build() {
         SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outFeatures, filterSize,
-                activation, optimizer, loss, initializer, padding, stride, batchNorm, momentum, pooling,
+                activation, optimizer, loss, initializer, padding, stride, dilation, batchNorm, momentum, pooling,
                 poolFilterSize, poolStride, poolMode, dropout, dropoutRate, batchSize, epochs, learningRate,
                 validSize, lambda, earlyStopping, patience, shuffle, seed, verbose, threads, progress);
         if (preprocessing == null) throw new IllegalArgumentException("preprocessing must be given, got null");

@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p>The constructor refuses a value outside its range with an {@link OutOfRangeException} naming the parameter
  * (seed name), the value and the range: every entry of in_channels_list and in_features_list, out_channels,
- * out_features, filter_size, stride, pool_filter_size, pool_stride, batch_size, n_epochs and patience &gt; 0;
+ * out_features, filter_size, stride, dilation, pool_filter_size, pool_stride, batch_size, n_epochs and patience
+ * &gt; 0;
  * threads 1 to {@link Threads#MAX}; 0 &lt; valid_size &lt; 1; 0 &lt;= dropout_rate &lt;= 1 (&lt; 1 with dropout
  * on); 0 &lt;= momentum &lt;= 1; once rounded to float32 (the updates compute in float32, see {@link Optimizer}),
  * lambda_ from 0 and learning_rate from {@link Float#MIN_VALUE}, both to {@link Float#MAX_VALUE}.
@@ -28,6 +29,8 @@ import java.util.List;
  * @param outChannels   [out_channels] output channels of the last conv layer
  * @param outFeatures   [out_features] outputs of the last dense layer (logits)
  * @param initializer   [initializer] null means the seed's None: 0.01 * standard normal
+ * @param dilation      [dilation] spacing of every convolution's filter taps: 1 is none, d spans
+ *                      (filter_size - 1) * d + 1 inputs (the seed's "Dilated Convolutions")
  * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
  * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
  * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX}
@@ -36,7 +39,7 @@ import java.util.List;
  */
 public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures, int outChannels, int outFeatures,
                               int filterSize, ActivationFunction activation, Optimizer optimizer, Loss loss,
-                              Initializer initializer, Padding padding, int stride, boolean batchNorm,
+                              Initializer initializer, Padding padding, int stride, int dilation, boolean batchNorm,
                               double momentum, boolean pooling, int poolFilterSize, int poolStride,
                               PoolMode poolMode, boolean dropout, double dropoutRate, int batchSize, int epochs,
                               double learningRate, double validSize, double lambda, boolean earlyStopping,
@@ -49,6 +52,7 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
         positive("out_features", outFeatures);
         positive("filter_size", filterSize);
         positive("stride", stride);
+        positive("dilation", dilation);
         positive("pool_filter_size", poolFilterSize);
         positive("pool_stride", poolStride);
         new TrainingOptions(batchSize, epochs, lambda, earlyStopping, patience, shuffle, progress, verbose);

@@ -10,17 +10,29 @@ import java.util.Arrays;
  * shift count as weight and bias), its layers indented below it with their own counts, and the totals.
  */
 final class Summary {
-    private static final String ROW = "%-34s %-14s %9s %8s%n";
+    /** The layer column's width: 34, or wider for longer names (a dilated or grouped convolution's). */
+    private static final int NAME_WIDTH = 34;
 
-    private final StringBuilder text = new StringBuilder(String.format(ROW, "layer", "output shape", "weights", "biases"));
+    private final String row;
+    private final StringBuilder text;
     private long weights;
     private long biases;
     private long statistics;
 
-    private Summary() {}
+    private Summary(int nameWidth) {
+        row = "%-" + nameWidth + "s %-14s %9s %8s%n";
+        text = new StringBuilder(String.format(row, "layer", "output shape", "weights", "biases"));
+    }
 
     static String of(Sequential network, long[] inputShape) {
-        Summary summary = new Summary();
+        int nameWidth = NAME_WIDTH;
+        for (Layer block : network.layers()) {
+            nameWidth = Math.max(nameWidth, block.name().length());
+            if (block instanceof Sequential inner) {
+                for (Layer layer : inner.layers()) nameWidth = Math.max(nameWidth, 2 + layer.name().length());
+            }
+        }
+        Summary summary = new Summary(nameWidth);
         long[] shape = inputShape;
         for (Layer block : network.layers()) {
             summary.row("", block, shape, true);
@@ -52,6 +64,6 @@ final class Summary {
             biases += b;
             statistics += s;
         }
-        text.append(String.format(ROW, indent + layer.name(), Arrays.toString(layer.outputShape(input)), w, b));
+        text.append(String.format(row, indent + layer.name(), Arrays.toString(layer.outputShape(input)), w, b));
     }
 }

@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** The options that --resume takes from the checkpoint instead. */
     private static final List<String> RUN_SETTINGS =
-            List.of("--epochs", "--batch-size", "--learning-rate", "--optimizer", "--threads", "--seed");
+            List.of("--epochs", "--batch-size", "--learning-rate", "--optimizer", "--threads", "--seed",
+                    "--dilation");
     /** The option that sets each builder parameter that has a range. */
     private static final Map<String, String> OPTIONS = Map.of("n_epochs", "--epochs", "batch_size", "--batch-size",
-            "learning_rate", "--learning-rate", "threads", "--threads");
+            "learning_rate", "--learning-rate", "threads", "--threads", "dilation", "--dilation");
 
     @Mixin DataOptions data;
     @Option(names = "--epochs", defaultValue = "5", description = "epochs, 1 or more (default ${DEFAULT-VALUE})")
@@ -55,6 +56,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0",
             description = "OpenMP threads, 1 to " + Threads.MAX + ", or 0 for all cores (default ${DEFAULT-VALUE})")
     int threads;
+    @Option(names = "--dilation", defaultValue = "1",
+            description = "spacing of the convolutions' filter taps, 1 (none) or more; the image size is kept"
+                    + " (default ${DEFAULT-VALUE})")
+    int dilation;
     @Option(names = "--seed", defaultValue = "0",
             description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
@@ -135,8 +140,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
                     .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                    .initializer("kaiming-normal").optimizer(optimizer).epochs(epochs).batchSize(batchSize)
-                    .learningRate(learningRate).seed(seed).progress(!json)
+                    .dilation(dilation).initializer("kaiming-normal").optimizer(optimizer).epochs(epochs)
+                    .batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
                     .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).build();
         } catch (OutOfRangeException e) {
             String option = OPTIONS.get(e.parameter());

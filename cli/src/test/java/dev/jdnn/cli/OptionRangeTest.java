@@ -86,6 +86,8 @@ class OptionRangeTest {
                 refused(train("--epochs", "-1"), "--epochs -1 is out of range; allowed: > 0"),
                 refused(train("--batch-size", "-5"), "--batch-size -5 is out of range; allowed: > 0"),
                 refused(train("--batch-size", "0"), "--batch-size 0 is out of range; allowed: > 0"),
+                refused(train("--dilation", "0"), "--dilation 0 is out of range; allowed: > 0"),
+                refused(train("--dilation", "-2"), "--dilation -2 is out of range; allowed: > 0"),
                 refused(new String[] {"bench", "w1", "--threads", "0"}, "--threads 0 is out of range; allowed: 1..1024"),
                 refused(new String[] {"bench", "w1", "--epochs", "0"}, "--epochs 0 is out of range; allowed: > 0"));
     }
@@ -117,7 +119,8 @@ class OptionRangeTest {
     void theHelpStatesTheRanges() {
         String train = run("train", "--help").stdout().replaceAll("\\s+", " ");
         for (String range : List.of("--epochs=<epochs> epochs, 1 or more", "images per batch, 1 or more",
-                "step size, 1.4E-45 to 3.4028235E38", "OpenMP threads, 1 to 1024, or 0 for all cores", "any integer")) {
+                "step size, 1.4E-45 to 3.4028235E38", "OpenMP threads, 1 to 1024, or 0 for all cores", "any integer",
+                "filter taps, 1 (none) or more")) {
             assertEquals(true, train.contains(range), range + " in " + train);
         }
         String bench = run("bench", "--help").stdout().replaceAll("\\s+", " ");

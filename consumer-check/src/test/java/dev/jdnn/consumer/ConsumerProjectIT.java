@@ -104,6 +104,7 @@ class ConsumerProjectIT {
     /** Copies the consumer project, puts README's dependency snippet into its pom, builds it and lists its dependencies. */
     private static Path build(String name, boolean modular) throws Exception {
         Path app = WORK.resolve(name);
+        delete(app);  // a fresh copy: an earlier run's files would be built too
         copy(Path.of(System.getProperty("jdnn.test.app")), app);
         Path moduleInfo = app.resolve("module-info.java");
         if (modular) Files.move(moduleInfo, app.resolve("src/main/java/module-info.java"));
@@ -183,6 +184,13 @@ class ConsumerProjectIT {
             fail(what + " did not finish in " + seconds + " s");
         }
         if (process.exitValue() != 0) fail(what + " exited with " + process.exitValue() + ":\n" + Files.readString(log));
+    }
+
+    private static void delete(Path folder) throws IOException {
+        if (!Files.exists(folder)) return;
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(file);
+        }
     }
 
     private static void copy(Path from, Path to) throws IOException {

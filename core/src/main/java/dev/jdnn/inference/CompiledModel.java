@@ -41,8 +41,9 @@ public final class CompiledModel implements AutoCloseable {
     private int openPredictors;
     private boolean closed;
 
-    private CompiledModel(Network network, Preprocessing preprocessing, int maxBatch, Precision precision,
-                          Layout layout, DenseImplementations denseImplementations) {
+    /** Package-private for tests that compile networks a SimpleCNN cannot build (grouped convolutions). */
+    CompiledModel(Network network, Preprocessing preprocessing, int maxBatch, Precision precision, Layout layout,
+                  DenseImplementations denseImplementations) {
         this.arena = new CountingArena();
         try {
             this.ops = Folding.fold(network, arena);

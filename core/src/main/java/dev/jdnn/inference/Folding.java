@@ -8,10 +8,10 @@ import dev.jdnn.layers.Dense;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.EltwiseOp;
 import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.GlobalAveragePooling2D;
 import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Parameter;
-import dev.jdnn.layers.PoolMode;
 import dev.jdnn.layers.Pooling2D;
 import dev.jdnn.layers.Sequential;
 import dev.jdnn.runtime.Algorithm;
@@ -80,11 +80,15 @@ final class Folding {
         switch (layer) {
             case Convolution2D conv -> {
                 flush();
-                long[] h = conv.padding().beforeAfter(in[1], conv.filterSize(), conv.stride());
-                long[] w = conv.padding().beforeAfter(in[2], conv.filterSize(), conv.stride());
-                pending = new Pending(layer, InferenceOp.Affine.Kind.CONVOLUTION,
-                        placed.parameters().get(0).spec().dims(), placed.parameters(),
-                        new long[] {conv.stride(), conv.stride()}, new long[] {h[0], w[0]}, new long[] {h[1], w[1]},
+                long[][] pads = conv.paddings(in);
+                // Grouped weights [out, in / g, k, k] are oneDNN's [g, out / g, in / g, k, k]: the same floats, so
+                // batch norm still folds per output channel, each a contiguous run of in / g * k * k weights.
+                long g = conv.groups();
+                long[] weightDims = g == 1 ? placed.parameters().get(0).spec().dims() : new long[] {g,
+                        conv.outChannels() / g, conv.inChannels() / g, conv.filterSize(), conv.filterSize()};
+                long dilates = conv.dilation() - 1;
+                pending = new Pending(layer, InferenceOp.Affine.Kind.CONVOLUTION, weightDims, placed.parameters(),
+                        new long[] {conv.stride(), conv.stride()}, new long[] {dilates, dilates}, pads[0], pads[1],
                         conv.outputShape(in));
             }
             case Dense dense -> {
@@ -95,19 +99,20 @@ final class Folding {
                 long[] dims = source.length == 3 ? new long[] {dense.outFeatures(), source[0], source[1], source[2]}
                         : new long[] {dense.outFeatures(), dense.inFeatures()};
                 pending = new Pending(layer, InferenceOp.Affine.Kind.DENSE, dims, placed.parameters(),
-                        null, null, null, dense.outputShape(in));
+                        null, null, null, null, dense.outputShape(in));
             }
             case BatchNorm norm -> requirePendingBeforeActivation(layer).fold(norm, placed.parameters());
             case Activation activation -> addActivation(activation, in);
             case Pooling2D pool -> {
                 flush();
-                long[] h = pool.padding().beforeAfter(in[1], pool.filterSize(), pool.stride());
-                long[] w = pool.padding().beforeAfter(in[2], pool.filterSize(), pool.stride());
-                Algorithm algorithm = pool.mode() == PoolMode.MAX ? Algorithm.POOLING_MAX
-                        : Algorithm.POOLING_AVG_EXCLUDE_PADDING;
-                ops.add(new InferenceOp.Pool(algorithm, new long[] {pool.filterSize(), pool.filterSize()},
-                        new long[] {pool.stride(), pool.stride()}, new long[] {h[0], w[0]}, new long[] {h[1], w[1]},
-                        pool.outputShape(in)));
+                long[][] pads = pool.paddings(in);
+                ops.add(new InferenceOp.Pool(pool.algorithm(), new long[] {pool.filterSize(), pool.filterSize()},
+                        new long[] {pool.stride(), pool.stride()}, pads[0], pads[1], pool.outputShape(in)));
+            }
+            case GlobalAveragePooling2D pool -> {
+                flush();
+                ops.add(new InferenceOp.Pool(Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]},
+                        new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, pool.outputShape(in)));
             }
             case Dropout ignored -> { } // the identity at inference
             case Flatten ignored -> {
@@ -120,7 +125,7 @@ final class Folding {
             }
             default -> throw new UnsupportedOperationException("layer " + layer.name() + " ("
                     + layer.getClass().getSimpleName() + ") cannot be compiled for inference; supported: convolution,"
-                    + " dense, batch norm, activation, pooling, dropout, flatten");
+                    + " dense, batch norm, activation, pooling, global average pooling, dropout, flatten");
         }
     }
 
@@ -160,6 +165,7 @@ final class Folding {
         private final float[] weights;
         private final float[] bias;
         private final long[] strides;
+        private final long[] dilates;
         private final long[] padBefore;
         private final long[] padAfter;
         private final long[] outputShape;
@@ -167,13 +173,14 @@ final class Folding {
         private boolean activated;
 
         Pending(Layer layer, InferenceOp.Affine.Kind kind, long[] weightDims, List<Parameter> parameters,
-                long[] strides, long[] padBefore, long[] padAfter, long[] outputShape) {
+                long[] strides, long[] dilates, long[] padBefore, long[] padAfter, long[] outputShape) {
             this.layer = layer;
             this.kind = kind;
             this.weightDims = weightDims;
             this.weights = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
             this.bias = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
             this.strides = strides;
+            this.dilates = dilates;
             this.padBefore = padBefore;
             this.padAfter = padAfter;
             this.outputShape = outputShape;
@@ -191,7 +198,7 @@ final class Folding {
 
         InferenceOp toOp(Arena owner) {
             return new InferenceOp.Affine(kind, weightDims, copy(owner, weights), copy(owner, bias), strides,
-                    padBefore, padAfter, List.copyOf(postOps), outputShape);
+                    dilates, padBefore, padAfter, List.copyOf(postOps), outputShape);
         }
 
         private static MemorySegment copy(Arena owner, float[] values) {

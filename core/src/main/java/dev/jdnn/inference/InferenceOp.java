@@ -16,10 +16,11 @@ sealed interface InferenceOp {
     /**
      * A convolution or a dense layer with batch norm folded into {@code weights} and {@code bias} (plain
      * layout, f32, owned by the compiled model) and its activations as post-ops. A dense layer reading
-     * a C x H x W input sees its weights as O x C x H x W over the same floats.
+     * a C x H x W input sees its weights as O x C x H x W over the same floats; a grouped convolution sees
+     * them as G x O/G x I/G x H x W. A convolution's {@code dilates} are oneDNN's (d - 1 per axis).
      */
     record Affine(Kind kind, long[] weightDims, MemorySegment weights, MemorySegment bias, long[] strides,
-                  long[] padBefore, long[] padAfter, List<EltwiseOp> postOps, long[] outputShape)
+                  long[] dilates, long[] padBefore, long[] padAfter, List<EltwiseOp> postOps, long[] outputShape)
             implements InferenceOp {
         enum Kind { CONVOLUTION, DENSE }
     }

@@ -103,7 +103,7 @@ final class PlanCompiler {
         MemoryDesc dst = last ? plain(DataType.F32, dstDims)
                 : MemoryDesc.of(arena, inner, model.layout().activations(), dstDims);
         PrimitiveDesc desc = PrimitiveDescs.convolutionForward(arena, PropKind.FORWARD_INFERENCE, src,
-                any(op.weightDims()), biasDesc(op), dst, op.strides(), op.padBefore(), op.padAfter(),
+                any(op.weightDims()), biasDesc(op), dst, op.strides(), op.dilates(), op.padBefore(), op.padAfter(),
                 postOps(op.postOps()));
         return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.CONVOLUTION);
     }
@@ -233,11 +233,17 @@ final class PlanCompiler {
     /** The folded weights as the model holds them: plain float32. */
     private static MemoryDesc plainWeights(Arena owner, InferenceOp.Affine op) {
         long[] dims = op.weightDims();
-        return MemoryDesc.of(owner, DataType.F32, dims.length == 4 ? FormatTag.OIHW : FormatTag.OI, dims);
+        FormatTag tag = switch (dims.length) {
+            case 5 -> FormatTag.GOIHW;
+            case 4 -> FormatTag.OIHW;
+            default -> FormatTag.OI;
+        };
+        return MemoryDesc.of(owner, DataType.F32, tag, dims);
     }
 
+    /** One bias per output channel or feature (a grouped convolution's weights start with the groups). */
     private MemoryDesc biasDesc(InferenceOp.Affine op) {
-        return MemoryDesc.of(arena, DataType.F32, FormatTag.A, op.weightDims()[0]);
+        return MemoryDesc.of(arena, DataType.F32, FormatTag.A, op.outputShape()[0]);
     }
 
     private MemoryDesc plain(DataType type, long[] dims) {

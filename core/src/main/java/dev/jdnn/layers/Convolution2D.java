@@ -14,32 +14,84 @@ import java.util.Locale;
 
 /**
  * 2-D convolution (cross-correlation, as oneDNN and every deep-learning library compute it) with a
- * square filter, a stride, 'same' or 'valid' padding, and a bias. Weights are oihw, the bias has one
- * value per output channel.
+ * square filter, a stride, 'same' or 'valid' padding or explicit {@link Pads}, a dilation, groups and a bias.
+ * A dilation d spaces the filter's taps d apart, so it spans (filterSize - 1) * d + 1 inputs ('same' pads for
+ * that span). With g groups, each g-th of the output channels sees only the matching g-th of the input channels;
+ * g equal to the input channels is a depthwise convolution. Weights are [out, in / groups, kh, kw] (PyTorch's and
+ * ONNX's order; oihw for one group), the bias has one value per output channel.
+ *
+ * @param padding 'same' or 'valid'; null when {@code pads} are given
+ * @param pads explicit padding; null when {@code padding} is given
+ * @param dilation 1 (no gaps) or more
+ * @param groups 1 or more, dividing both channel counts
  */
-public record Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding)
-        implements Layer {
+public record Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding,
+                            Pads pads, long dilation, long groups) implements Layer {
     public Convolution2D {
         Shapes.requirePositive("inChannels", inChannels);
         Shapes.requirePositive("outChannels", outChannels);
         Shapes.requirePositive("filterSize", filterSize);
         Shapes.requirePositive("stride", stride);
-        if (padding == null) throw new IllegalArgumentException("padding must be 'same' or 'valid', got null");
+        if ((padding == null) == (pads == null)) {
+            throw new IllegalArgumentException("padding must be 'same' or 'valid', or explicit pads given instead,"
+                    + " got padding " + padding + " and " + (pads == null ? "no pads" : pads));
+        }
+        if (dilation < 1) throw new IllegalArgumentException("dilation must be >= 1, got " + dilation);
+        if (groups < 1) throw new IllegalArgumentException("groups must be >= 1, got " + groups);
+        if (inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException("groups must divide both channel counts, got groups " + groups
+                    + " for " + inChannels + " input and " + outChannels + " output channels");
+        }
+        try {
+            Math.addExact(Math.multiplyExact(filterSize - 1, dilation), 1);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("filterSize " + filterSize + " with dilation " + dilation
+                    + " spans more inputs than a 64-bit count holds");
+        }
+    }
+
+    /** An undilated, ungrouped convolution with 'same' or 'valid' padding. */
+    public Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding) {
+        this(inChannels, outChannels, filterSize, stride, padding, null, 1, 1);
+    }
+
+    /** A convolution with 'same' or 'valid' padding, a dilation and groups. */
+    public Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding,
+                         long dilation, long groups) {
+        this(inChannels, outChannels, filterSize, stride, padding, null, dilation, groups);
+    }
+
+    /** A convolution with explicit padding, a dilation and groups. */
+    public Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Pads pads, long dilation,
+                         long groups) {
+        this(inChannels, outChannels, filterSize, stride, null, pads, dilation, groups);
     }
 
     @Override
     public String name() {
         return "conv2d(" + inChannels + "->" + outChannels + ", " + filterSize + "x" + filterSize
-                + (stride == 1 ? "" : ", stride " + stride) + ", " + padding.name().toLowerCase(Locale.ROOT) + ")";
+                + (stride == 1 ? "" : ", stride " + stride) + (dilation == 1 ? "" : ", dilation " + dilation)
+                + (groups == 1 ? "" : ", groups " + groups) + ", "
+                + (pads != null ? pads : padding.name().toLowerCase(Locale.ROOT)) + ")";
+    }
+
+    /** The inputs the (dilated) filter spans along each axis: (filterSize - 1) * dilation + 1. */
+    public long effectiveFilterSize() {
+        return (filterSize - 1) * dilation + 1;
     }
 
     @Override
     public long[] outputShape(long[] in) {
         Shapes.requireRank(name(), in, 3, "[" + inChannels + ", H, W]");
         Shapes.requireChannels(name(), in, inChannels);
+        long window = effectiveFilterSize();
         try {
-            return new long[] {outChannels, padding.outputLength(in[1], filterSize, stride),
-                    padding.outputLength(in[2], filterSize, stride)};
+            if (pads != null) {
+                return new long[] {outChannels, Pads.outputLength(in[1], pads.top(), pads.bottom(), window, stride),
+                        Pads.outputLength(in[2], pads.left(), pads.right(), window, stride)};
+            }
+            return new long[] {outChannels, padding.outputLength(in[1], window, stride),
+                    padding.outputLength(in[2], window, stride)};
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name() + ": " + e.getMessage(), e);
         }
@@ -49,14 +101,15 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
     public List<ParameterSpec> parameters(long[] inputShape) {
         return List.of(
                 new ParameterSpec("weight", ParameterSpec.Kind.WEIGHT,
-                        new long[] {outChannels, inChannels, filterSize, filterSize}),
+                        new long[] {outChannels, inChannels / groups, filterSize, filterSize}),
                 new ParameterSpec("bias", ParameterSpec.Kind.BIAS, new long[] {outChannels}));
     }
 
     /** Padding before (top, left) and after (bottom, right) for a per-sample input shape. */
-    long[][] paddings(long[] in) {
-        long[] h = padding.beforeAfter(in[1], filterSize, stride);
-        long[] w = padding.beforeAfter(in[2], filterSize, stride);
+    public long[][] paddings(long[] in) {
+        if (pads != null) return pads.beforeAfter();
+        long[] h = padding.beforeAfter(in[1], effectiveFilterSize(), stride);
+        long[] w = padding.beforeAfter(in[2], effectiveFilterSize(), stride);
         return new long[][] {{h[0], w[0]}, {h[1], w[1]}};
     }
 
@@ -68,18 +121,24 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
         Shapes.requireParameters(this, in, parameters);
         long[][] pads = paddings(in);
         Parameter weight = parameters.get(0);
+        // oneDNN takes grouped weights as [groups, out / groups, in / groups, kh, kw]: the same floats.
+        long[] weightDims = groups == 1 ? weight.spec().dims()
+                : new long[] {groups, outChannels / groups, inChannels / groups, filterSize, filterSize};
         MemoryDesc dst = MemoryDesc.of(context.arena(), DataType.F32, FormatTag.ANY, Shapes.withBatch(input.dim(0), out));
-        return new WeightedPlan(context, new Primitives(new long[] {stride, stride}, pads[0], pads[1]), input,
-                weight.spec().dims(), FormatTag.OIHW, dst, mode, weight, parameters.get(1), needGradInput);
+        Primitives primitives = new Primitives(new long[] {stride, stride},
+                new long[] {dilation - 1, dilation - 1}, pads[0], pads[1]);
+        return new WeightedPlan(context, primitives, input, weightDims,
+                groups == 1 ? FormatTag.OIHW : FormatTag.GOIHW, dst, mode, weight, parameters.get(1), needGradInput);
     }
 
-    /** Direct convolution with this layer's strides and padding. */
-    private record Primitives(long[] strides, long[] padBefore, long[] padAfter) implements WeightedPlan.Primitives {
+    /** Direct convolution with this layer's strides, dilation (as oneDNN counts it: d - 1) and padding. */
+    private record Primitives(long[] strides, long[] dilates, long[] padBefore, long[] padAfter)
+            implements WeightedPlan.Primitives {
         @Override
         public PrimitiveDesc forward(Arena arena, PropKind prop, MemoryDesc src, MemoryDesc weights, MemoryDesc bias,
                                      MemoryDesc dst) {
-            return PrimitiveDescs.convolutionForward(arena, prop, src, weights, bias, dst, strides, padBefore, padAfter,
-                    new PrimitiveAttr(arena));
+            return PrimitiveDescs.convolutionForward(arena, prop, src, weights, bias, dst, strides, dilates, padBefore,
+                    padAfter, new PrimitiveAttr(arena));
         }
 
         @Override
@@ -87,19 +146,20 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
                                              MemoryDesc diffDst, PrimitiveDesc hint) {
             MemoryDesc diffDstAny = MemoryDesc.of(arena, DataType.F32, FormatTag.ANY, diffDst.dims());
             PrimitiveDesc chosen = PrimitiveDescs.convolutionBackwardWeights(arena, src, diffWeights, diffBias,
-                    diffDstAny, strides, padBefore, padAfter, hint, new PrimitiveAttr(arena));
+                    diffDstAny, strides, dilates, padBefore, padAfter, hint, new PrimitiveAttr(arena));
             // The gradient arrives in the forward output's layout. Where the kernel oneDNN chose also takes that
             // layout, asking for it saves a reorder of the whole gradient every step (W1's first convolution:
             // "any" wanted nhwc against a blocked gradient, 0.85 ms of a 15 ms step on 2 threads).
             return WeightedPlan.sameImplementation(chosen, () -> PrimitiveDescs.convolutionBackwardWeights(arena,
-                    src, diffWeights, diffBias, diffDst, strides, padBefore, padAfter, hint, new PrimitiveAttr(arena)));
+                    src, diffWeights, diffBias, diffDst, strides, dilates, padBefore, padAfter, hint,
+                    new PrimitiveAttr(arena)));
         }
 
         @Override
         public PrimitiveDesc backwardData(Arena arena, MemoryDesc diffSrc, MemoryDesc weights, MemoryDesc diffDst,
                                           PrimitiveDesc hint) {
-            return PrimitiveDescs.convolutionBackwardData(arena, diffSrc, weights, diffDst, strides, padBefore,
-                    padAfter, hint, new PrimitiveAttr(arena));
+            return PrimitiveDescs.convolutionBackwardData(arena, diffSrc, weights, diffDst, strides, dilates,
+                    padBefore, padAfter, hint, new PrimitiveAttr(arena));
         }
     }
 }

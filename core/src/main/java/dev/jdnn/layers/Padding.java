@@ -5,7 +5,10 @@ public enum Padding {
     SAME,
     VALID;
 
-    /** Output length along one axis; IllegalArgumentException when a 'valid' window does not fit. */
+    /**
+     * Output length along one axis for a window spanning {@code kernel} inputs (a dilated filter's
+     * (k - 1) * d + 1); IllegalArgumentException when a 'valid' window does not fit.
+     */
     public long outputLength(long input, long kernel, long stride) {
         return switch (this) {
             case SAME -> (input + stride - 1) / stride;

@@ -2,7 +2,10 @@ package dev.jdnn.layers;
 
 import java.util.Locale;
 
-/** What a pooling window computes: its maximum, or the mean of the inputs it covers (padding excluded). */
+/**
+ * What a pooling window computes: its maximum, or the mean of the inputs it covers (padding excluded unless the
+ * layer counts it, see {@link Pooling2D#countIncludePad()}).
+ */
 public enum PoolMode {
     MAX,
     AVG;

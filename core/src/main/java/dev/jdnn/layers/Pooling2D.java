@@ -1,20 +1,49 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * 2-D max or average pooling over square windows, per channel. Average pooling divides by the number of
- * inputs inside the window, so padded positions never count ('same' borders are not pulled towards zero).
- * Has no parameters; works on the input in whatever layout the layer before chose.
+ * 2-D max or average pooling over square windows, per channel, with 'same' or 'valid' padding or explicit
+ * {@link Pads}. Average pooling divides by the number of inputs inside the window, so padded positions do not
+ * count ('same' borders are not pulled towards zero), unless {@code countIncludePad} (PyTorch's
+ * count_include_pad=True) divides by the whole window, padding included. Has no parameters; works on the input
+ * in whatever layout the layer before chose.
+ *
+ * @param padding 'same' or 'valid'; null when {@code pads} are given
+ * @param pads explicit padding, each side smaller than the window; null when {@code padding} is given
+ * @param countIncludePad average pooling only: whether padded positions count in each window's mean
  */
-public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding padding) implements Layer {
+public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding padding, Pads pads,
+                        boolean countIncludePad) implements Layer {
     public Pooling2D {
         Shapes.requirePositive("pool filterSize", filterSize);
         Shapes.requirePositive("pool stride", stride);
         if (mode == null) throw new IllegalArgumentException("pool mode must be 'max' or 'avg', got null");
-        if (padding == null) throw new IllegalArgumentException("padding must be 'same' or 'valid', got null");
+        if ((padding == null) == (pads == null)) {
+            throw new IllegalArgumentException("padding must be 'same' or 'valid', or explicit pads given instead,"
+                    + " got padding " + padding + " and " + (pads == null ? "no pads" : pads));
+        }
+        if (pads != null && pads.max() >= filterSize) {
+            throw new IllegalArgumentException("pool " + pads + " must each be < the filter size " + filterSize
+                    + ": a window would cover padding only");
+        }
+        if (countIncludePad && mode != PoolMode.AVG) {
+            throw new IllegalArgumentException("countIncludePad applies to average pooling only, got pool mode "
+                    + mode.name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** A pool with 'same' or 'valid' padding; average pooling leaves the padding out of its means. */
+    public Pooling2D(long filterSize, long stride, PoolMode mode, Padding padding) {
+        this(filterSize, stride, mode, padding, null, false);
+    }
+
+    /** A pool with explicit padding; for average pooling, {@code countIncludePad} says whether it counts. */
+    public Pooling2D(long filterSize, long stride, PoolMode mode, Pads pads, boolean countIncludePad) {
+        this(filterSize, stride, mode, null, pads, countIncludePad);
     }
 
     /** A pool with 'valid' padding, the seed's default: 2x2 stride 2 turns 28 x 28 into 14 x 14. */
@@ -25,13 +54,19 @@ public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding pad
     @Override
     public String name() {
         return mode.name().toLowerCase(Locale.ROOT) + "pool2d(" + filterSize + "x" + filterSize
-                + (stride == 1 ? "" : ", stride " + stride) + ", " + padding.name().toLowerCase(Locale.ROOT) + ")";
+                + (stride == 1 ? "" : ", stride " + stride) + ", "
+                + (pads != null ? pads : padding.name().toLowerCase(Locale.ROOT))
+                + (countIncludePad ? ", padding counted" : "") + ")";
     }
 
     @Override
     public long[] outputShape(long[] in) {
         Shapes.requireRank(name(), in, 3, "[C, H, W]");
         try {
+            if (pads != null) {
+                return new long[] {in[0], Pads.outputLength(in[1], pads.top(), pads.bottom(), filterSize, stride),
+                        Pads.outputLength(in[2], pads.left(), pads.right(), filterSize, stride)};
+            }
             return new long[] {in[0], padding.outputLength(in[1], filterSize, stride),
                     padding.outputLength(in[2], filterSize, stride)};
         } catch (IllegalArgumentException e) {
@@ -40,10 +75,17 @@ public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding pad
     }
 
     /** Padding before (top, left) and after (bottom, right) for a per-sample input shape. */
-    long[][] paddings(long[] in) {
+    public long[][] paddings(long[] in) {
+        if (pads != null) return pads.beforeAfter();
         long[] h = padding.beforeAfter(in[1], filterSize, stride);
         long[] w = padding.beforeAfter(in[2], filterSize, stride);
         return new long[][] {{h[0], w[0]}, {h[1], w[1]}};
+    }
+
+    /** oneDNN's pooling algorithm for this mode and padding convention. */
+    public Algorithm algorithm() {
+        if (mode == PoolMode.MAX) return Algorithm.POOLING_MAX;
+        return countIncludePad ? Algorithm.POOLING_AVG_INCLUDE_PADDING : Algorithm.POOLING_AVG_EXCLUDE_PADDING;
     }
 
     @Override
@@ -51,7 +93,7 @@ public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding pad
                           boolean needGradInput) {
         long[] in = Shapes.perSample(input.dims());
         long[] out = outputShape(in);
-        return new PoolingPlan(this, context, input, Shapes.withBatch(input.dim(0), out), paddings(in), mode,
-                needGradInput);
+        return new PoolingPlan(name(), algorithm(), new long[] {filterSize, filterSize}, new long[] {stride, stride},
+                paddings(in), context, input, Shapes.withBatch(input.dim(0), out), mode, needGradInput);
     }
 }

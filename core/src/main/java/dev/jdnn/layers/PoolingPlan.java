@@ -40,14 +40,18 @@ final class PoolingPlan implements LayerPlan {
     private Step gradOutputReorder;
     private Step backward;
 
-    PoolingPlan(Pooling2D layer, PlanContext context, Tensor input, long[] outDims, long[][] pads, Mode mode,
-                boolean needGradInput) {
+    /**
+     * @param layerName the layer's name, for error messages
+     * @param pads padding before (top, left) and after (bottom, right)
+     */
+    PoolingPlan(String layerName, Algorithm algorithm, long[] kernel, long[] strides, long[][] pads,
+                PlanContext context, Tensor input, long[] outDims, Mode mode, boolean needGradInput) {
         this.context = context;
-        this.layerName = layer.name();
+        this.layerName = layerName;
         this.input = input;
-        this.algorithm = layer.mode() == PoolMode.MAX ? Algorithm.POOLING_MAX : Algorithm.POOLING_AVG_EXCLUDE_PADDING;
-        this.strides = new long[] {layer.stride(), layer.stride()};
-        this.kernel = new long[] {layer.filterSize(), layer.filterSize()};
+        this.algorithm = algorithm;
+        this.strides = strides;
+        this.kernel = kernel;
         this.padBefore = pads[0];
         this.padAfter = pads[1];
         this.needGradInput = needGradInput && mode == Mode.TRAINING;

@@ -89,7 +89,7 @@ public final class OnnxExport {
         return build(model, batchNorm).bytes();
     }
 
-    private record Built(byte[] bytes, List<String> operators) {}
+    record Built(byte[] bytes, List<String> operators) {}
 
     private static Built build(SimpleCNN model, BatchNormMode batchNorm) {
         Objects.requireNonNull(model, "model");
@@ -97,6 +97,11 @@ public final class OnnxExport {
         Network network = model.network();
         if (network == null) throw new IllegalStateException("this SimpleCNN is not fitted: call fit (or load) before"
                 + " exporting it");
+        return build(network, model.classNames(), batchNorm);
+    }
+
+    /** {@code network} as an ONNX model; {@code classNames} (may be null) go into the metadata. */
+    static Built build(Network network, List<String> classNames, BatchNormMode batchNorm) {
         OnnxGraph graph = OnnxGraph.of(network, batchNorm);
         long[] in = network.inputShape();
         long[] out = network.outputShape();
@@ -109,7 +114,7 @@ public final class OnnxExport {
                 List.of(OnnxMessages.floatValueInfo(INPUT, inputDims)),
                 List.of(OnnxMessages.floatValueInfo(OUTPUT, outputDims)));
         Map<String, String> metadata = new LinkedHashMap<>();
-        if (model.classNames() != null) metadata.put(CLASS_NAMES_KEY, JsonArray.ofStrings(model.classNames()).toString());
+        if (classNames != null) metadata.put(CLASS_NAMES_KEY, JsonArray.ofStrings(classNames).toString());
         String version = OnnxExport.class.getPackage().getImplementationVersion();
         byte[] bytes = OnnxMessages.model(IR_VERSION, OPSET, "jdnn", version == null ? "development build" : version,
                 doc, metadata, graphMessage).toByteArray();

@@ -7,6 +7,7 @@ import dev.jdnn.layers.Convolution2D;
 import dev.jdnn.layers.Dense;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.GlobalAveragePooling2D;
 import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Parameter;
@@ -114,13 +115,20 @@ final class OnnxGraph {
             case Convolution2D conv -> {
                 boolean fold = foldable(next);
                 String[] parameters = affineInitializers(placed, fold ? next : null);
-                long[] h = conv.padding().beforeAfter(in[1], conv.filterSize(), conv.stride());
-                long[] w = conv.padding().beforeAfter(in[2], conv.filterSize(), conv.stride());
-                node("Conv", placed.path(), List.of(current, parameters[0], parameters[1]),
+                long[][] pads = conv.paddings(in);
+                List<ProtoWriter> attributes = new ArrayList<>(List.of(
                         OnnxMessages.intsAttribute("kernel_shape", conv.filterSize(), conv.filterSize()),
                         OnnxMessages.intsAttribute("strides", conv.stride(), conv.stride()),
                         // ONNX orders pads as all the starts, then all the ends: top, left, bottom, right.
-                        OnnxMessages.intsAttribute("pads", h[0], w[0], h[1], w[1]));
+                        OnnxMessages.intsAttribute("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
+                // ONNX counts dilation as jdnn does (1: no gaps) and stores grouped weights as jdnn does,
+                // [out, in / group, kh, kw]; both default to 1, so an ordinary convolution's node stays as it was.
+                if (conv.dilation() != 1) {
+                    attributes.add(OnnxMessages.intsAttribute("dilations", conv.dilation(), conv.dilation()));
+                }
+                if (conv.groups() != 1) attributes.add(OnnxMessages.intAttribute("group", conv.groups()));
+                node("Conv", placed.path(), List.of(current, parameters[0], parameters[1]),
+                        attributes.toArray(ProtoWriter[]::new));
                 return fold;
             }
             case Dense ignored -> {
@@ -143,22 +151,25 @@ final class OnnxGraph {
             }
             case Activation activation -> activation(placed.path(), activation);
             case Pooling2D pool -> {
-                long[] h = pool.padding().beforeAfter(in[1], pool.filterSize(), pool.stride());
-                long[] w = pool.padding().beforeAfter(in[2], pool.filterSize(), pool.stride());
+                long[][] pads = pool.paddings(in);
                 List<ProtoWriter> attributes = new ArrayList<>(List.of(
                         OnnxMessages.intsAttribute("kernel_shape", pool.filterSize(), pool.filterSize()),
                         OnnxMessages.intsAttribute("strides", pool.stride(), pool.stride()),
-                        OnnxMessages.intsAttribute("pads", h[0], w[0], h[1], w[1])));
-                // jdnn averages over the inputs inside the window only, padding excluded (ONNX's default, made explicit).
-                if (pool.mode() == PoolMode.AVG) attributes.add(OnnxMessages.intAttribute("count_include_pad", 0));
+                        OnnxMessages.intsAttribute("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
+                // Whether padded positions count in a window's mean, made explicit (ONNX's default excludes them).
+                if (pool.mode() == PoolMode.AVG) {
+                    attributes.add(OnnxMessages.intAttribute("count_include_pad", pool.countIncludePad() ? 1 : 0));
+                }
                 node(pool.mode() == PoolMode.MAX ? "MaxPool" : "AveragePool", placed.path(), List.of(current),
                         attributes.toArray(ProtoWriter[]::new));
             }
+            case GlobalAveragePooling2D ignored -> node("GlobalAveragePool", placed.path(), List.of(current));
             case Flatten ignored -> node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
             case Dropout ignored -> { } // the identity at inference
             default -> throw new OnnxExportException("layer " + placed.path() + " " + placed.layer().name() + " ("
                     + placed.layer().getClass().getSimpleName() + ") has no ONNX export; exportable: convolution, "
-                    + "dense, batch norm, activations (" + EXPORTABLE_ACTIVATIONS + "), pooling, flatten, dropout");
+                    + "dense, batch norm, activations (" + EXPORTABLE_ACTIVATIONS + "), pooling, global average "
+                    + "pooling, flatten, dropout");
         }
         return false;
     }

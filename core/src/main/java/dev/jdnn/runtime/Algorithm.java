@@ -7,6 +7,7 @@ public enum Algorithm {
     CONVOLUTION_DIRECT(dnnl_convolution_direct),
     POOLING_MAX(dnnl_pooling_max),
     POOLING_AVG_EXCLUDE_PADDING(dnnl_pooling_avg_exclude_padding),
+    POOLING_AVG_INCLUDE_PADDING(dnnl_pooling_avg_include_padding),
     ELTWISE_LINEAR(dnnl_eltwise_linear),
     ELTWISE_RELU(dnnl_eltwise_relu),
     ELTWISE_LOGISTIC(dnnl_eltwise_logistic),

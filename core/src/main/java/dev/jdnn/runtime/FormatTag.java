@@ -3,8 +3,8 @@ package dev.jdnn.runtime;
 import static dev.jdnn.internal.ffi.dnnl_h.*;
 
 /**
- * Memory format tags: the plain layouts at jdnn's boundary, ANY to let a primitive choose, and the
- * 16-channel blocked layout that inference can ask for explicitly.
+ * Memory format tags: the plain layouts at jdnn's boundary (GOIHW: a grouped convolution's weights), ANY to let
+ * a primitive choose, and the 16-channel blocked layout that inference can ask for explicitly.
  */
 public enum FormatTag {
     ANY(dnnl_format_tag_any),
@@ -16,6 +16,7 @@ public enum FormatTag {
     NCHW16C(dnnl_nChw16c),
     OI(dnnl_oi),
     OIHW(dnnl_oihw),
+    GOIHW(dnnl_goihw),
     X(dnnl_x);
 
     private final int code;

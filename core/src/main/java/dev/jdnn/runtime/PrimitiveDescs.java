@@ -19,23 +19,42 @@ public final class PrimitiveDescs {
 
     public static PrimitiveDesc convolutionForward(Arena owner, PropKind prop, MemoryDesc src, MemoryDesc weights,
             MemoryDesc bias, MemoryDesc dst, long[] strides, long[] padL, long[] padR, PrimitiveAttr attr) {
+        return convolutionForward(owner, prop, src, weights, bias, dst, strides, zeros(src), padL, padR, attr);
+    }
+
+    /**
+     * A convolution whose filter taps lie {@code dilates[i] + 1} apart along spatial axis i: oneDNN counts the
+     * skipped inputs, so 0 is an undilated filter (PyTorch's and ONNX's dilation 1). Grouped convolutions pass
+     * weights of shape [groups, out / groups, in / groups, kh, kw].
+     */
+    public static PrimitiveDesc convolutionForward(Arena owner, PropKind prop, MemoryDesc src, MemoryDesc weights,
+            MemoryDesc bias, MemoryDesc dst, long[] strides, long[] dilates, long[] padL, long[] padR,
+            PrimitiveAttr attr) {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_convolution_forward_primitive_desc_create", slot ->
                     dnnl_convolution_forward_primitive_desc_create(slot, engine(), prop.code(),
                             dnnl_convolution_direct, src.handle(), weights.handle(), handle(bias), dst.handle(),
-                            spatial(s, src, "strides", strides), spatial(s, src, "dilation", zeros(src)),
+                            spatial(s, src, "strides", strides), spatial(s, src, "dilates", dilates),
                             spatial(s, src, "padL", padL), spatial(s, src, "padR", padR), attr.handle()));
         }
     }
 
     public static PrimitiveDesc convolutionBackwardData(Arena owner, MemoryDesc diffSrc, MemoryDesc weights,
             MemoryDesc diffDst, long[] strides, long[] padL, long[] padR, PrimitiveDesc hint, PrimitiveAttr attr) {
+        return convolutionBackwardData(owner, diffSrc, weights, diffDst, strides, zeros(diffSrc), padL, padR, hint,
+                attr);
+    }
+
+    /** Backward data of a dilated (see {@link #convolutionForward}'s dilates) or grouped convolution. */
+    public static PrimitiveDesc convolutionBackwardData(Arena owner, MemoryDesc diffSrc, MemoryDesc weights,
+            MemoryDesc diffDst, long[] strides, long[] dilates, long[] padL, long[] padR, PrimitiveDesc hint,
+            PrimitiveAttr attr) {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_convolution_backward_data_primitive_desc_create", slot ->
                     dnnl_convolution_backward_data_primitive_desc_create(slot, engine(), dnnl_convolution_direct,
                             diffSrc.handle(), weights.handle(), diffDst.handle(),
                             spatial(s, diffSrc, "strides", strides),
-                            spatial(s, diffSrc, "dilation", zeros(diffSrc)), spatial(s, diffSrc, "padL", padL),
+                            spatial(s, diffSrc, "dilates", dilates), spatial(s, diffSrc, "padL", padL),
                             spatial(s, diffSrc, "padR", padR), hint.handle(), attr.handle()));
         }
     }
@@ -43,11 +62,19 @@ public final class PrimitiveDescs {
     public static PrimitiveDesc convolutionBackwardWeights(Arena owner, MemoryDesc src, MemoryDesc diffWeights,
             MemoryDesc diffBias, MemoryDesc diffDst, long[] strides, long[] padL, long[] padR, PrimitiveDesc hint,
             PrimitiveAttr attr) {
+        return convolutionBackwardWeights(owner, src, diffWeights, diffBias, diffDst, strides, zeros(src), padL, padR,
+                hint, attr);
+    }
+
+    /** Backward weights of a dilated (see {@link #convolutionForward}'s dilates) or grouped convolution. */
+    public static PrimitiveDesc convolutionBackwardWeights(Arena owner, MemoryDesc src, MemoryDesc diffWeights,
+            MemoryDesc diffBias, MemoryDesc diffDst, long[] strides, long[] dilates, long[] padL, long[] padR,
+            PrimitiveDesc hint, PrimitiveAttr attr) {
         try (Arena s = Arena.ofConfined()) {
             return create(owner, "dnnl_convolution_backward_weights_primitive_desc_create", slot ->
                     dnnl_convolution_backward_weights_primitive_desc_create(slot, engine(), dnnl_convolution_direct,
                             src.handle(), diffWeights.handle(), handle(diffBias), diffDst.handle(),
-                            spatial(s, src, "strides", strides), spatial(s, src, "dilation", zeros(src)),
+                            spatial(s, src, "strides", strides), spatial(s, src, "dilates", dilates),
                             spatial(s, src, "padL", padL), spatial(s, src, "padR", padR), hint.handle(),
                             attr.handle()));
         }

@@ -53,7 +53,8 @@ public final class Tensor {
             case 1 -> FormatTag.A;
             case 2 -> FormatTag.NC;
             case 4 -> FormatTag.NCHW;
-            default -> throw new IllegalArgumentException("jdnn tensors have 1, 2 or 4 dims, got " + rank);
+            case 5 -> FormatTag.GOIHW; // a grouped convolution's weights
+            default -> throw new IllegalArgumentException("jdnn tensors have 1, 2, 4 or 5 dims, got " + rank);
         };
     }
 

@@ -1,0 +1,33 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.runtime.Algorithm;
+import dev.jdnn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The mean of each channel over the whole image: C x H x W becomes C x 1 x 1 (Keras's GlobalAveragePooling2D with
+ * keepdims, PyTorch's AdaptiveAvgPool2d(1), ONNX's GlobalAveragePool). One oneDNN pooling whose window is the
+ * input's spatial size, so the plan is made for that size. Has no parameters.
+ */
+public record GlobalAveragePooling2D() implements Layer {
+    @Override
+    public String name() {
+        return "globalavgpool2d";
+    }
+
+    @Override
+    public long[] outputShape(long[] in) {
+        Shapes.requireRank(name(), in, 3, "[C, H, W]");
+        return new long[] {in[0], 1, 1};
+    }
+
+    @Override
+    public LayerPlan plan(PlanContext context, Tensor input, Mode mode, List<Parameter> parameters,
+                          boolean needGradInput) {
+        long[] in = Shapes.perSample(input.dims());
+        long[] out = outputShape(in);
+        return new PoolingPlan(name(), Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]},
+                new long[] {1, 1}, new long[][] {{0, 0}, {0, 0}}, context, input, Shapes.withBatch(input.dim(0), out),
+                mode, needGradInput);
+    }
+}
