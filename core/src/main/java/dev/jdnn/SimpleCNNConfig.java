@@ -30,7 +30,8 @@ import java.util.List;
  * @param initializer   [initializer] null means the seed's None: 0.01 * standard normal
  * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
  * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
- * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX}
+ * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX};
+ *                      kept as given (a model file keeps it), run on at most {@link Threads#available()}
  * @param progress      show progress (bar per epoch on a terminal, one line per epoch otherwise)
  * @param verbose       also log every mini-batch's loss
  */
