@@ -184,6 +184,15 @@ final class ModelFiles {
         DataFingerprint data = DataFingerprint.fromJson(training.get("data"));
         // Resuming compiles a training plan per batch size named here: only sizes the run can have are accepted.
         int largestBatch = Math.min(batchSize, data.trainCount());
+        // One optimizer step per batch of each finished epoch: a larger count (Adam's t) is no run's, and resumed
+        // into NaN weights.
+        long batchesPerEpoch = largestBatch == 0 ? 0 : (data.trainCount() + largestBatch - 1) / largestBatch;
+        long mostSteps = history.epochs().size() * batchesPerEpoch;
+        if (steps > mostSteps) {
+            throw new ModelFormatException(file, "corrupt checkpoint: 'training.optimizer_steps' is " + steps
+                    + ", more than the " + mostSteps + " steps of its " + history.epochs().size() + " epoch(s) of "
+                    + batchesPerEpoch + " batches (" + data.trainCount() + " images, batch size " + largestBatch + ")");
+        }
         Map<Integer, List<Long>> dropout = new TreeMap<>();
         Map<String, JsonValue> dropoutSteps = training.get("dropout_steps") instanceof JsonObject o ? o.members() : Map.of();
         for (Map.Entry<String, JsonValue> entry : dropoutSteps.entrySet()) {

@@ -96,6 +96,7 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder shuffle(boolean v) { shuffle = v; return this; }
     public SimpleCNNBuilder seed(long v) { seed = v; return this; }
     public SimpleCNNBuilder verbose(boolean v) { verbose = v; return this; }
+    /** OpenMP threads, 1 to {@link dev.jdnn.runtime.Threads#MAX}; run on at most the processors available. */
     public SimpleCNNBuilder threads(int v) { threads = v; return this; }
     public SimpleCNNBuilder progress(boolean v) { progress = v; return this; }
     /** The per-image shape [channels, height, width], to check the architecture at build time. */

@@ -33,7 +33,8 @@ import java.util.List;
  *                      (filter_size - 1) * d + 1 inputs (the seed's "Dilated Convolutions")
  * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
  * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
- * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX}
+ * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX};
+ *                      kept as given (a model file keeps it), run on at most {@link Threads#available()}
  * @param progress      show progress (bar per epoch on a terminal, one line per epoch otherwise)
  * @param verbose       also log every mini-batch's loss
  */

@@ -1,6 +1,7 @@
 package dev.jdnn.cli;
 
 import dev.jdnn.runtime.OneDnn;
+import dev.jdnn.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,8 @@ public final class Main implements Runnable {
     static int execute(String... args) {
         CommandLine line = new CommandLine(new Main());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof TrainingDivergedException) {
                 System.err.println("jdnn: " + e.getMessage());
                 return 2;
             }

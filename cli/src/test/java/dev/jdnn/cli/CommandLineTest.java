@@ -142,9 +142,12 @@ class CommandLineTest {
             {"train", "--resume", folder.toString(), "--epochs", "3"},
             {"train", "--plot", "curves.jpg"},
             {"predict", "--model", folder.resolve("missing.jdnn").toString(), "image.png"},
+            {"train", "--data", data.toString(), "--epochs", "1", "--batch-size", "50", "--threads", "2", "--json",
+                "--optimizer", "sgd", "--learning-rate", "1e38"},
         };
         String[] reasons = {"Unknown option: '--no-such-flag'", "missing.jdnn: no such model file",
-                "not a jdnn model file", "leave out --epochs", "give a name ending in .png", "no such model file"};
+                "not a jdnn model file", "leave out --epochs", "give a name ending in .png", "no such model file",
+                "training diverged: "};
         for (int i = 0; i < cases.length; i++) {
             Run run = jdnn(cases[i]);
             String args = String.join(" ", cases[i]);

@@ -393,8 +393,8 @@ public final class Dataset {
      * Pass the training set's {@link #channelMean()} and {@link #channelStd()} to standardize the other sets
      * the same way.
      *
-     * @throws IllegalArgumentException if the arrays do not have one finite entry per channel or a std is not
-     *     positive
+     * @throws IllegalArgumentException if the arrays do not have one finite entry per channel, a std is not
+     *     positive, or a standardized value is not finite (a std too small for the data)
      */
     public Dataset standardized(float[] mean, float[] std) {
         if (mean.length != channels() || std.length != channels()) {
@@ -411,7 +411,13 @@ public final class Dataset {
         int plane = height() * width();
         for (int i = 0; i < pixels.length; i++) {
             int c = i / plane % channels();
-            pixels[i] = (pixels[i] - mean[c]) / std[c];
+            float value = (pixels[i] - mean[c]) / std[c];
+            if (!Float.isFinite(value)) {
+                // A std near 0 (a subnormal is > 0 and finite) or far-apart values overflow float.
+                throw new IllegalArgumentException("image %d, channel %d: (%s - mean %s) / std %s is %s; values must stay finite"
+                        .formatted(i / (plane * channels()), c, pixels[i], mean[c], std[c], value));
+            }
+            pixels[i] = value;
         }
         return adopt(pixels, count, channels(), height(), width(), labels(), classNames());
     }

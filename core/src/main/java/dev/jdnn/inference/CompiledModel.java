@@ -8,6 +8,7 @@ import dev.jdnn.runtime.OneDnn;
 import dev.jdnn.runtime.Threads;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A trained {@link SimpleCNN} compiled for low-latency inference of up to {@link #maxBatch()} images
@@ -105,22 +106,32 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     /**
-     * A predictor using {@code threads} threads per call (see {@link Predictor} for how it shares them).
+     * A predictor using {@code threads} threads per call (see {@link Predictor} for how it shares them), at most
+     * {@link Threads#available()}: more are accepted and run on that many (see {@link Threads}).
      * Creating one is cheap: its plans are compiled on first use of each batch size.
      * @throws IllegalArgumentException unless 1 &lt;= threads &lt;= {@link Threads#MAX}
      * @throws IllegalStateException if this model is closed
      */
     public Predictor newPredictor(int threads) {
-        return newPredictor(threads, threads);
+        int bounded = Threads.bounded(threads);
+        return newPredictor(bounded, bounded);
     }
 
     /** A predictor that splits batches of at least {@code splitFrom} images between its threads. */
-    synchronized Predictor newPredictor(int threads, int splitFrom) {
+    Predictor newPredictor(int threads, int splitFrom) {
+        return newPredictor(threads, splitFrom, Thread.ofPlatform().factory());
+    }
+
+    /**
+     * The same, its worker threads made by {@code threadFactory} (tests make it fail). The count is not bounded by
+     * the processors here, so that tests can start several workers on any machine.
+     */
+    synchronized Predictor newPredictor(int threads, int splitFrom, ThreadFactory threadFactory) {
         if (threads < 1 || threads > Threads.MAX) {
             throw new IllegalArgumentException("threads must be 1.." + Threads.MAX + ", got " + threads);
         }
         requireOpen();
-        Predictor predictor = new Predictor(this, threads, splitFrom);
+        Predictor predictor = new Predictor(this, threads, splitFrom, threadFactory);
         openPredictors++;
         return predictor;
     }

@@ -2,12 +2,14 @@ package dev.jdnn.inference;
 
 import dev.jdnn.data.DataFormatException;
 import dev.jdnn.runtime.CountingArena;
+import dev.jdnn.runtime.ThreadStartException;
 import dev.jdnn.runtime.Threads;
 import java.awt.image.BufferedImage;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs a {@link CompiledModel} on 1 to {@link CompiledModel#maxBatch()} images per call. Images are
@@ -26,6 +28,9 @@ import java.util.Arrays;
  * from 2 to 256 ({@code InferenceTiming} in the tests measures both). A single image runs in one call on
  * {@code threads} OpenMP threads.
  * <p>The same model, input, batch size and thread count give bit-identical results on any thread.
+ * <p>Any prediction may throw {@link ThreadStartException} when the process cannot start the threads it needs (the
+ * workers at the first split batch, or OpenMP's team the first time a thread predicts one image on several): the
+ * call then started nothing and the predictor stays usable; {@link #close()} always releases it.
  */
 public final class Predictor implements AutoCloseable {
     private final CompiledModel model;
@@ -38,6 +43,8 @@ public final class Predictor implements AutoCloseable {
     private final Lane[] parts;
     private final BatchPlan[] partPlans;
     private final int[] partFirst;
+    private final ThreadFactory threadFactory;
+    /** Null until the first split batch, then all {@code threads - 1} workers, started: never partly built. */
     private Worker[] workers;
     private final ArrayIo arrayIo = new ArrayIo();
     private final ClassIo classIo = new ClassIo();
@@ -47,12 +54,13 @@ public final class Predictor implements AutoCloseable {
     private boolean closed;
 
     /**
-     * A predictor of {@code threads} that splits batches of at least {@code splitFrom} images (at least
-     * one image per thread).
+     * A predictor of {@code threads} (bounded by the caller) that splits batches of at least {@code splitFrom} images (at
+     * least one image per thread), its workers on threads of {@code threadFactory}.
      */
-    Predictor(CompiledModel model, int threads, int splitFrom) {
+    Predictor(CompiledModel model, int threads, int splitFrom, ThreadFactory threadFactory) {
         this.model = model;
         this.threads = threads;
+        this.threadFactory = threadFactory;
         this.imageSize = model.imageSize();
         this.outputSize = model.outputSize();
         int maxBatch = model.maxBatch();
@@ -71,7 +79,9 @@ public final class Predictor implements AutoCloseable {
         this.partFirst = splits ? new int[threads] : null;
     }
 
-    /** The threads each prediction uses. */
+    /**
+     * The threads each prediction uses: those asked for, at most {@link Threads#available()}.
+     */
     public int threads() {
         return threads;
     }
@@ -231,11 +241,22 @@ public final class Predictor implements AutoCloseable {
         for (int p = 0; p < threads; p++) io.write(partPlans[p], partFirst[p], partPlans[p].batch());
     }
 
+    /**
+     * Starts all workers or none: if one cannot start, those started are stopped and the call fails, leaving the
+     * predictor as it was (a later split batch tries again).
+     */
     private void startWorkers() {
-        workers = new Worker[threads - 1];
-        for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Worker(parts[w + 1], "jdnn-predictor-worker-" + (w + 1));
+        Worker[] started = new Worker[threads - 1];
+        int w = 0;
+        try {
+            for (; w < started.length; w++) {
+                started[w] = new Worker(parts[w + 1], "jdnn-predictor-worker-" + (w + 1), threadFactory);
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = 0; i < w; i++) started[i].stop();
+            throw e;
         }
+        workers = started;
     }
 
     /** The worker threads of this predictor (none before its first split batch), for tests. */
@@ -293,16 +314,25 @@ public final class Predictor implements AutoCloseable {
         if (closed) throw new IllegalStateException("this predictor is closed");
     }
 
-    /** Stops the worker threads and frees this predictor's buffers and primitives; again does nothing. */
+    /**
+     * Stops the worker threads and frees this predictor's buffers and primitives, also after a call that failed;
+     * again does nothing.
+     */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
-        if (workers != null) {
-            for (Worker worker : workers) worker.stop();
+        try {
+            if (workers != null) {
+                for (Worker worker : workers) worker.stop();
+            }
+        } finally {
+            try {
+                arena.close();
+            } finally {
+                model.predictorClosed();
+            }
         }
-        arena.close();
-        model.predictorClosed();
     }
 
     /**

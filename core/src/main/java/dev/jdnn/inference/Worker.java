@@ -1,6 +1,8 @@
 package dev.jdnn.inference;
 
+import dev.jdnn.runtime.ThreadStartException;
 import dev.jdnn.runtime.Threads;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,10 +24,17 @@ final class Worker implements Runnable {
     private volatile Thread caller;
     private volatile Throwable failure;
 
-    Worker(Lane lane, String name) {
+    /**
+     * A worker on a thread of {@code factory}, started.
+     *
+     * @throws ThreadStartException if the thread cannot be started
+     */
+    Worker(Lane lane, String name, ThreadFactory factory) {
         this.lane = lane;
-        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
-        thread.start();
+        this.thread = factory.newThread(this);
+        thread.setName(name);
+        thread.setDaemon(true);
+        Threads.start(thread);
     }
 
     /** Starts running {@code next} on this worker; {@link #await} waits for it. */

@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  * The training loop: epochs of (optionally shuffled) mini-batches, forward, loss, backward, L2, one
  * optimizer step over the flat parameter block; then validation, best-loss tracking and early stopping,
  * which restores the weights of the best epoch.
+ * <p>A loss that is not finite stops training at once, a weight that is not finite at the end of its epoch (one pass
+ * over the weights per epoch; a non-finite weight gives a non-finite loss at the next step anyway): both are a
+ * {@link TrainingDivergedException} naming the epoch and the batch or weight.
  */
 public final class Trainer {
     private final Network network;
@@ -106,11 +109,17 @@ public final class Trainer {
                     batches.copy(b, plan.input().segment(), labelSegment);
                     MemorySegment.copy(labelSegment, ValueLayout.JAVA_INT, 0, labels, 0, n);
                     double batchLoss = step(plan, targets, labels, n);
+                    if (!Double.isFinite(batchLoss)) {
+                        throw new TrainingDivergedException("training diverged: the loss of epoch " + epoch
+                                + ", batch " + (b + 1) + " of " + batches.count() + " is " + batchLoss
+                                + "; try a lower learning rate or standardized data");
+                    }
                     lossSum += batchLoss * n;
                     progress.advance(n, lossSum, System.nanoTime() - start);
                     if (options.verbose()) out.printf("epoch %d batch %d/%d loss %.5f%n", epoch, b + 1, batches.count(), batchLoss);
                 }
             }
+            requireFiniteWeights(epoch, batches.count());
             double seconds = (System.nanoTime() - start) / 1e9;
             double validLoss = Double.NaN;
             double validAccuracy = Double.NaN;
@@ -156,6 +165,19 @@ public final class Trainer {
             steps.put(size, DropoutSteps.of(network.plan(size, Mode.TRAINING).plan()));
         }
         return new TrainingState(history.epochs(), steps, best.values(), best.state());
+    }
+
+    private void requireFiniteWeights(int epoch, int batchCount) {
+        MemorySegment values = network.parametersAsTrained().values();
+        long floats = values.byteSize() / Float.BYTES;
+        for (long i = 0; i < floats; i++) {
+            float v = values.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+            if (!Float.isFinite(v)) {
+                throw new TrainingDivergedException("training diverged: after epoch " + epoch + " (" + batchCount
+                        + " batches) weight " + i + " of " + floats + " is " + v
+                        + "; try a lower learning rate or standardized data");
+            }
+        }
     }
 
     private double step(Network.Compiled plan, Targets targets, int[] labels, int n) {

@@ -14,6 +14,7 @@ import dev.jdnn.data.Dataset;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.train.History;
 import dev.jdnn.train.OutOfRangeException;
+import dev.jdnn.train.TrainingDivergedException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -363,7 +365,17 @@ class BadInputTest {
                         "batch.jdnn", "dropout_steps key '2147483647'", "(1..10)"),
                 row("load: a history without epochs", ModelFormatException.class,
                         m -> SimpleCNN.load(forged("history.jdnn", saved, h -> ((ObjectNode) h.get("history")).putArray("epochs"))),
-                        "history.jdnn", "no epochs"));
+                        "history.jdnn", "no epochs"),
+                // Issue 20, class 6: 1 epoch of 24 training images in batches of 10 is 3 steps; Adam's t of 10^15 was
+                // resumed into NaN weights.
+                row("load: a checkpoint with more optimizer steps than its run has batches", ModelFormatException.class,
+                        m -> SimpleCNN.load(forged("steps.jdnn", checkpoint, h -> ((ObjectNode) h.get("training"))
+                                .put("optimizer_steps", 1_000_000_000_000_000L))),
+                        "steps.jdnn", "'training.optimizer_steps' is 1000000000000000", "more than the 3 steps"),
+                row("fit: data standardized to infinities (a subnormal std)", iae,
+                        m -> m.fit(Dataset.of(images, labels, Dataset.numberedClasses(CLASSES))
+                                .standardized(new float[] {0}, new float[] {Float.MIN_VALUE})),
+                        "image 0, channel 0", "std 1.4E-45 is Infinity", "values must stay finite"));
     }
 
     private static ObjectNode config(ObjectNode header) {
@@ -447,6 +459,22 @@ class BadInputTest {
         SimpleCNN model = small().build();
         model.close();
         assertDoesNotThrow(model::close);
+    }
+
+    /**
+     * Issue 20, class 6: training that diverges stops, naming the epoch and the batch or the weight. With SGD at a
+     * rate of 10^38 the loss of batch 2 is NaN; at 10^30 it stays finite (ReLU and max pooling drop NaN) while
+     * weights are NaN, which the check at the end of the epoch finds. Both trained on silently before.
+     */
+    @ParameterizedTest(name = "learning rate {0}")
+    @CsvSource(delimiter = '|', value = {
+            "1e38 | training diverged: the loss of epoch 1, batch 2 of 3 is NaN;",
+            "1e30 | training diverged: after epoch 1 (3 batches) weight 9 of 704 is NaN;"})
+    void trainingThatDivergesStopsNamingTheEpochAndTheBatch(double rate, String message) {
+        try (SimpleCNN model = small().optimizer("sgd").learningRate(rate).epochs(3).build()) {
+            TrainingDivergedException e = assertThrowsExactly(TrainingDivergedException.class, () -> model.fit(images, labels));
+            assertTrue(e.getMessage().startsWith(message), e.getMessage());
+        }
     }
 
     @Test

@@ -2,15 +2,24 @@ package dev.jdnn.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.runtime.CountingArena;
+import dev.jdnn.runtime.ThreadStartException;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A predictor of several threads splits large batches into per-thread parts: each part gives exactly
@@ -85,6 +94,70 @@ class PredictorSplitTest {
             }
             assertEquals(0, heap, "heap bytes allocated by 2,000 split calls on the caller and the worker");
             assertEquals(0, CountingArena.allocatedBytes() - offHeap, "off-heap bytes allocated by split calls");
+        }
+    }
+
+    /**
+     * Issue 20, class 3: a worker thread that cannot start (the JVM's OutOfMemoryError "unable to create native
+     * thread", injected at the k-th thread) fails the call with ThreadStartException, stops the workers already
+     * started and leaves no half-built predictor: the next split call works and gives what a predictor that never
+     * failed gives; or, closed right away, the predictor and then its compiled model close, the native bytes back
+     * where they were.
+     */
+    @ParameterizedTest(name = "worker thread {0} of 2 fails, retried: {1}")
+    @CsvSource({"1, true", "2, true", "1, false", "2, false"})
+    void aWorkerThatCannotStartLeavesNothingHalfBuilt(int failing, boolean retry) {
+        long liveBefore = CountingArena.liveBytes();
+        int n = 3;
+        float[] input = Arrays.copyOf(images, n * compiled.imageSize());
+        float[] expected = new float[n * compiled.outputSize()];
+        try (Predictor healthy = compiled.newPredictor(3, 3, Thread.ofPlatform().factory())) {
+            healthy.predict(input, expected);
+        }
+        CompiledModel local = CompiledModel.of(model, MAX_BATCH);
+        FailingFactory factory = new FailingFactory(failing);
+        Predictor predictor = local.newPredictor(3, 3, factory);
+        float[] logits = new float[expected.length];
+        ThreadStartException e = assertThrows(ThreadStartException.class, () -> predictor.predict(input, logits));
+        assertTrue(e.getMessage().contains("jdnn-predictor-worker-" + failing), e.getMessage());
+        assertEquals(0, predictor.workerThreads().length, "no half-built set of workers");
+        for (Thread made : factory.made) assertFalse(made.isAlive(), made + " is stopped");
+        if (retry) {
+            predictor.predict(input, logits);
+            assertArrayEquals(expected, logits, "after the failed start");
+            assertEquals(2, predictor.workerThreads().length);
+        }
+        predictor.close();
+        predictor.close();
+        assertThrows(IllegalStateException.class, () -> predictor.predict(input, logits));
+        local.close();
+        for (Thread made : factory.made) assertFalse(made.isAlive(), made + " is stopped");
+        assertEquals(liveBefore, CountingArena.liveBytes(), "native bytes after the predictor and model closed");
+    }
+
+    /** Makes platform threads, except the k-th, whose start fails as the JVM's does at a thread limit. */
+    private static final class FailingFactory implements ThreadFactory {
+        private final int failing;
+        final List<Thread> made = new ArrayList<>();
+
+        FailingFactory(int failing) {
+            this.failing = failing;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            if (made.size() + 1 == failing) {
+                made.add(new Thread(task) {
+                    @Override
+                    public void start() {
+                        throw new OutOfMemoryError("unable to create native thread: possibly out of memory or"
+                                + " process/resource limits reached");
+                    }
+                });
+            } else {
+                made.add(Thread.ofPlatform().unstarted(task));
+            }
+            return made.getLast();
         }
     }
 }
