@@ -1,5 +1,6 @@
 package dev.jdnn.data;
 
+import dev.jdnn.internal.files.FileKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,10 @@ final class ImageDecoder {
             throw new DataFormatException(file.toString(), "not an image file; allowed extensions: " + EXTENSIONS_TEXT);
         }
         String source = file.toString();
+        FileKind kind = FileKind.of(file);
+        if (kind != FileKind.REGULAR_FILE) {
+            throw new DataFormatException(source, kind.notRegular() + "; an image must be a regular file");
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new DataFormatException(source, "unreadable image: cannot open it");
             return decode(in, source);

@@ -4,32 +4,42 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.Metric;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.data.DataFormatException;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.data.IdxReader;
+import dev.jdnn.data.ImageFiles;
+import dev.jdnn.data.ImageFolderReader;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.train.History;
 import dev.jdnn.train.OutOfRangeException;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -363,7 +373,43 @@ class BadInputTest {
                         "batch.jdnn", "dropout_steps key '2147483647'", "(1..10)"),
                 row("load: a history without epochs", ModelFormatException.class,
                         m -> SimpleCNN.load(forged("history.jdnn", saved, h -> ((ObjectNode) h.get("history")).putArray("epochs"))),
-                        "history.jdnn", "no epochs"));
+                        "history.jdnn", "no epochs"),
+                // Issue 20: each of these blocked for ever in open(2), waiting for a writer.
+                row("load: a FIFO", ModelFormatException.class, m -> within(() -> SimpleCNN.load(fifo("model.fifo"))),
+                        "model.fifo", "a FIFO (named pipe), not a regular file"),
+                row("load: a character device", ModelFormatException.class, m -> SimpleCNN.load(Path.of("/dev/zero")),
+                        "/dev/zero", "a character device, not a regular file"),
+                row("IdxReader: a FIFO", DataFormatException.class, m -> within(() -> IdxReader.read(fifo("images.fifo"))),
+                        "images.fifo", "a FIFO (named pipe), not a regular file"),
+                row("IdxReader: a folder", DataFormatException.class,
+                        m -> IdxReader.read(Files.createDirectories(folder.resolve("idx-folder"))), "idx-folder", "a folder"),
+                row("ImageFiles: a FIFO", DataFormatException.class,
+                        m -> within(() -> ImageFiles.read(List.of(fifo("image.png")), 1, 8, 8)),
+                        "image.png", "a FIFO (named pipe), not a regular file"),
+                row("ImageFolderReader: a FIFO in a class folder", DataFormatException.class,
+                        m -> within(() -> new ImageFolderReader().read(fifoInClassFolder())), "b.png", "a FIFO"));
+    }
+
+    /** A FIFO that nothing writes to: opening it for reading blocks until a writer comes. */
+    private static Path fifo(String name) throws IOException, InterruptedException {
+        Path fifo = Files.createDirectories(folder.resolve("fifos")).resolve(name);
+        Files.deleteIfExists(fifo);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
+        return fifo;
+    }
+
+    private static Path fifoInClassFolder() throws IOException, InterruptedException {
+        Path root = folder.resolve("fifo-images");
+        Path cat = Files.createDirectories(root.resolve("cat"));
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", cat.resolve("a.png").toFile());
+        Files.move(fifo("b.png"), cat.resolve("b.png"), StandardCopyOption.REPLACE_EXISTING);
+        return root;
+    }
+
+    /** Runs a call that blocked for ever before its fix, failing after 10 s instead of hanging the build. */
+    private static <T> T within(ThrowingSupplier<T> call) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(10), call, "blocked: the reader opened what it should refuse");
     }
 
     private static ObjectNode config(ObjectNode header) {
@@ -428,7 +474,8 @@ class BadInputTest {
                 row("evaluate", ise, m -> m.evaluate(valid), "closed"),
                 row("save", ise, m -> m.save(folder.resolve("closed.jdnn")), "closed"),
                 row("resume", ise, m -> m.resume(valid), "closed"),
-                row("network", ise, SimpleCNN::network, "closed"));
+                row("network", ise, SimpleCNN::network, "closed"),
+                row("summary (issue 20)", ise, m -> m.summary(1, 8, 8), "closed"));
     }
 
     @ParameterizedTest(name = "{0}")
