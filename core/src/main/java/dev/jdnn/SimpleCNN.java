@@ -375,8 +375,13 @@ public final class SimpleCNN implements AutoCloseable {
         return classNames;
     }
 
-    /** Each layer/block with its output shape and parameter counts, and the totals, for this input shape. */
+    /**
+     * Each layer/block with its output shape and parameter counts, and the totals, for this input shape.
+     *
+     * @throws IllegalStateException after {@link #close()}, like every other use
+     */
     public String summary(long channels, long height, long width) {
+        requireOpen();
         return Summary.of(Architecture.build(config, new long[] {channels, height, width}),
                 new long[] {channels, height, width});
     }
