@@ -48,11 +48,13 @@ public final class ImageFolderReader {
         return new ImageFolderReader(channels, height, width);
     }
 
-    /** This reader with every image resized to {@code height x width} (bilinear, half-pixel centres). */
+    /**
+     * This reader with every image resized to {@code height x width} (bilinear, half-pixel centres).
+     *
+     * @throws IllegalArgumentException if a size is below 1 or height x width is more than {@link #MAX_PIXELS}
+     */
     public ImageFolderReader withSize(int height, int width) {
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
-        }
+        Preprocessing.requireImageSize(height, width);
         return new ImageFolderReader(channels, height, width);
     }
 
