@@ -115,8 +115,9 @@ public final class ModelReader {
                     + Long.toUnsignedString(headerLength) + " bytes but " + available
                     + " bytes lie between the prefix and the checksum");
         }
-        if (headerLength > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, "corrupt: a header of " + headerLength + " bytes is larger than jdnn reads");
+        if (headerLength > FileLayout.MAX_HEADER_BYTES) {
+            throw new ModelFormatException(file, "corrupt: a header of " + headerLength + " bytes, more than the "
+                    + FileLayout.MAX_HEADER_BYTES + " jdnn reads");
         }
         ByteBuffer headerBytes = readFully(channel, FileLayout.PREFIX_BYTES, (int) headerLength);
         String header = StandardCharsets.UTF_8.decode(headerBytes.duplicate()).toString();

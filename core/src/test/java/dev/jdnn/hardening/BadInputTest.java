@@ -21,6 +21,11 @@ import dev.jdnn.train.History;
 import dev.jdnn.train.OutOfRangeException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -374,6 +379,14 @@ class BadInputTest {
                 row("load: a history without epochs", ModelFormatException.class,
                         m -> SimpleCNN.load(forged("history.jdnn", saved, h -> ((ObjectNode) h.get("history")).putArray("epochs"))),
                         "history.jdnn", "no epochs"),
+                // Issue 20: a header of 2^31 - 101 bytes in a sparse file of that size ran the heap out.
+                row("load: a header of 2^31 - 101 bytes", ModelFormatException.class,
+                        m -> SimpleCNN.load(hugeHeader("huge-header.jdnn")), "huge-header.jdnn",
+                        "a header of 2147483547 bytes, more than the 67108864 jdnn reads"),
+                row("load from a stream: a header of 2^31 - 101 bytes", ModelFormatException.class,
+                        m -> SimpleCNN.load(new java.io.SequenceInputStream(
+                                new java.io.ByteArrayInputStream(hugeHeaderPrefix()), InputStream.nullInputStream())),
+                        "a header of 2147483547 bytes, more than the 67108864 jdnn reads"),
                 // Issue 20: each of these blocked for ever in open(2), waiting for a writer.
                 row("load: a FIFO", ModelFormatException.class, m -> within(() -> SimpleCNN.load(fifo("model.fifo"))),
                         "model.fifo", "a FIFO (named pipe), not a regular file"),
@@ -388,6 +401,22 @@ class BadInputTest {
                         "image.png", "a FIFO (named pipe), not a regular file"),
                 row("ImageFolderReader: a FIFO in a class folder", DataFormatException.class,
                         m -> within(() -> new ImageFolderReader().read(fifoInClassFolder())), "b.png", "a FIFO"));
+    }
+
+    /** A model file's prefix claiming a header of 2^31 - 101 bytes. */
+    private static byte[] hugeHeaderPrefix() {
+        return ByteBuffer.allocate(ModelFileBytes.PREFIX).order(ByteOrder.LITTLE_ENDIAN)
+                .put("JDNNMODL".getBytes(StandardCharsets.US_ASCII)).putInt(1).putLong(Integer.MAX_VALUE - 100L).array();
+    }
+
+    /** A sparse file as long as {@link #hugeHeaderPrefix()} claims, with room for the checksum. */
+    private static Path hugeHeader(String name) throws IOException {
+        Path file = folder.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.write(hugeHeaderPrefix());
+            raf.setLength(ModelFileBytes.PREFIX + (Integer.MAX_VALUE - 100L) + ModelFileBytes.CHECKSUM + 8);
+        }
+        return file;
     }
 
     /** A FIFO that nothing writes to: opening it for reading blocks until a writer comes. */
