@@ -333,6 +333,12 @@ class BadInputTest {
                 row("fit: validation images of another shape", iae,
                         m -> m.fit(valid, Dataset.of(randomImages(3, 1, 8, 9, 5), new int[3], Dataset.numberedClasses(CLASSES))),
                         "validation images are [1, 8, 9]", "[1, 8, 8]"),
+                // Issue 20: the last batch of one image failed in the dense batch norm, after the earlier epochs.
+                row("fit: batch norm with a last batch of 1 image", iae, m -> {
+                    try (SimpleCNN bn = small().batchNorm(true).epochs(3).build()) {
+                        bn.fit(labelled(21), valid);
+                    }
+                }, "batch_size = 10 on 21 training images leaves a last batch of 1 image", "batch norm"),
                 row("fit: null images", NullPointerException.class, m -> m.fit((float[][][][]) null, labels), "images"),
                 row("fit: null labels", NullPointerException.class, m -> m.fit(images, (int[]) null), "labels"),
                 row("fit: null data set", NullPointerException.class, m -> m.fit((Dataset) null), "data"),
@@ -516,6 +522,24 @@ class BadInputTest {
         assertRefused(bad, model);
         assertDoesNotThrow(model::close, "close() twice");
         assertRefused(bad, model);
+    }
+
+    /** 21 random 1 x 8 x 8 images with labels 0, 1, 2, 0, ... */
+    private static Dataset labelled(int count) {
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) y[i] = i % CLASSES;
+        return Dataset.of(randomImages(count, 1, 8, 8, 8), y, Dataset.numberedClasses(CLASSES));
+    }
+
+    /** The refusal above is only where a batch norm would see one value: 8 x 8 conv maps give 64 per image. */
+    @Test
+    void aLastBatchOfOneImageTrainsWhereBatchNormSeesMoreThanOneValue() {
+        try (SimpleCNN model = small().batchNorm(true).inFeatures(List.of(64)).epochs(2).build()) {
+            assertEquals(2, model.fit(labelled(21), valid).epochsRun());
+        }
+        try (SimpleCNN model = small().batchNorm(true).epochs(2).build()) {
+            assertEquals(2, model.fit(labelled(22), valid).epochsRun(), "a last batch of 2");
+        }
     }
 
     @Test
