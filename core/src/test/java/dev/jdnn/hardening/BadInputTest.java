@@ -393,6 +393,10 @@ class BadInputTest {
                         m -> SimpleCNN.load(new java.io.SequenceInputStream(
                                 new java.io.ByteArrayInputStream(hugeHeaderPrefix()), InputStream.nullInputStream())),
                         "a header of 2147483547 bytes, more than the 67108864 jdnn reads"),
+                // Issue 20: decoding these ran the heap out (CLI: train --data on such a folder).
+                row("ImageFolderReader: colour 4096 x 4096 PNGs that need more than twice the heap", DataFormatException.class,
+                        m -> new ImageFolderReader().read(hugeImages()), "huge-images",
+                        "values in all need", "more than the JVM's maximum heap of " + Runtime.getRuntime().maxMemory()),
                 // Issue 20: each of these blocked for ever in open(2), waiting for a writer.
                 row("load: a FIFO", ModelFormatException.class, m -> within(() -> SimpleCNN.load(fifo("model.fifo"))),
                         "model.fifo", "a FIFO (named pipe), not a regular file"),
@@ -423,6 +427,17 @@ class BadInputTest {
             raf.setLength(ModelFileBytes.PREFIX + (Integer.MAX_VALUE - 100L) + ModelFileBytes.CHECKSUM + 8);
         }
         return file;
+    }
+
+    /** Enough black 4096 x 4096 colour PNGs (a few KB each) that their floats need more than twice the heap. */
+    private static Path hugeImages() throws IOException {
+        Path cat = Files.createDirectories(folder.resolve("huge-images").resolve("cat"));
+        long imageBytes = 3L * 4096 * 4096 * Float.BYTES;
+        long count = Runtime.getRuntime().maxMemory() / (2 * imageBytes) + 1;
+        Path first = cat.resolve("0.png");
+        ImageIO.write(new BufferedImage(4096, 4096, BufferedImage.TYPE_INT_RGB), "png", first.toFile());
+        for (int i = 1; i < count; i++) Files.copy(first, cat.resolve(i + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        return folder.resolve("huge-images");
     }
 
     /** A FIFO that nothing writes to: opening it for reading blocks until a writer comes. */
