@@ -121,6 +121,7 @@ public final class SimpleCNN implements AutoCloseable {
         }
         if (train.count() == 0) throw new IllegalArgumentException("the training set is empty");
         preprocessing.requireChannels(train.channels());
+        requireNoLoneImageForBatchNorm(train);
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(new long[] {train.channels(), train.height(), train.width()});
         ParameterInit.apply(network.parameters().parameters(),
@@ -132,6 +133,24 @@ public final class SimpleCNN implements AutoCloseable {
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
                 .fit(train, valid, null, checkpointer(updater, train, valid));
         return history;
+    }
+
+    /**
+     * Refuses, before any epoch, a training set whose last batch would hold one image where a batch-norm layer gets
+     * one value per channel from an image (a dense one, or a 1 x 1 feature map): batch statistics of one value are
+     * undefined, and PyTorch refuses them too. That batch used to fail mid-epoch, after the earlier epochs' work
+     * (issue 20). Refused rather than dropped: dropping would silently leave an image out of every epoch.
+     */
+    private void requireNoLoneImageForBatchNorm(Dataset train) {
+        int batch = Math.min(config.batchSize(), train.count());
+        int last = train.count() % batch == 0 ? batch : train.count() % batch;
+        if (last > 1 || !config.batchNorm()) return;
+        long[] shape = {train.channels(), train.height(), train.width()};
+        if (Architecture.fewestBatchNormValuesPerImage(Architecture.build(config, shape), shape) > 1) return;
+        throw new IllegalArgumentException("batch_size = " + config.batchSize() + " on " + train.count()
+                + " training images leaves a last batch of 1 image, and batch norm needs more than 1 value per"
+                + " channel to train: choose a batch_size that leaves 0 or at least 2 images over, or use"
+                + " another number of images");
     }
 
     /**
@@ -375,8 +394,13 @@ public final class SimpleCNN implements AutoCloseable {
         return classNames;
     }
 
-    /** Each layer/block with its output shape and parameter counts, and the totals, for this input shape. */
+    /**
+     * Each layer/block with its output shape and parameter counts, and the totals, for this input shape.
+     *
+     * @throws IllegalStateException after {@link #close()}, like every other use
+     */
     public String summary(long channels, long height, long width) {
+        requireOpen();
         return Summary.of(Architecture.build(config, new long[] {channels, height, width}),
                 new long[] {channels, height, width});
     }

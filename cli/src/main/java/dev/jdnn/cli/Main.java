@@ -1,11 +1,15 @@
 package dev.jdnn.cli;
 
+import dev.jdnn.runtime.NativeLoadException;
 import dev.jdnn.runtime.OneDnn;
 import dev.jdnn.train.TrainingDivergedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/jdnn}: exit 0 on success, 2 on bad usage or input (one line on stderr), 1 on internal failure. */
+/**
+ * {@code bin/jdnn}: exit 0 on success, 2 on bad usage or input, including a native library or cache folder that
+ * cannot be used (one line on stderr), 1 on internal failure.
+ */
 @Command(name = "jdnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and run convolutional networks on oneDNN from the JVM.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
@@ -23,8 +27,10 @@ public final class Main implements Runnable {
     static int execute(String... args) {
         CommandLine line = new CommandLine(new Main());
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // IOException covers ModelFormatException and DataFormatException; a NativeLoadException comes from the
+            // user's JDNN_LIBRARY_PATH or JDNN_CACHE_DIR (or a damaged install), input like any other (issue 20).
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof TrainingDivergedException) {
+                    || e instanceof TrainingDivergedException || e instanceof NativeLoadException) {
                 System.err.println("jdnn: " + e.getMessage());
                 return 2;
             }

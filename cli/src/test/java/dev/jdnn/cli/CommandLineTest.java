@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,15 +58,22 @@ class CommandLineTest {
 
 
     private static Run jdnn(String... args) throws IOException, InterruptedException {
+        return jdnn(Map.of(), args);
+    }
+
+    /** Runs jdnn with {@code environment} added to this JVM's; a JDNN_CACHE_DIR there replaces this build's cache. */
+    private static Run jdnn(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         String cache = System.getProperty("jdnn.cacheDir");
-        if (cache != null) command.add("-Djdnn.cacheDir=" + cache);
+        if (cache != null && !environment.containsKey("JDNN_CACHE_DIR")) command.add("-Djdnn.cacheDir=" + cache);
         command.add(Main.class.getName());
         command.addAll(List.of(args));
         Path out = Files.createTempFile(folder, "stdout", ".txt");
         Path err = Files.createTempFile(folder, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(300, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("jdnn " + String.join(" ", args) + " did not finish: " + Files.readString(err));
@@ -154,6 +162,30 @@ class CommandLineTest {
             assertEquals(2, run.exitCode(), args + ": " + run.stderr());
             assertEquals(1, run.stderrLines().size(), args + ": " + run.stderr());
             assertTrue(run.stderr().startsWith("jdnn: ") && run.stderr().contains(reasons[i]), args + ": " + run.stderr());
+        }
+    }
+
+    /**
+     * Issue 20: an unusable native library or cache folder named by the environment is bad input, exit 2 with one
+     * line (it was exit 1, "internal failure", and a stack trace). In child JVMs: a JVM remembers a failed load.
+     */
+    @Test
+    void anUnusableLibraryOrCacheFolderExitsWithStatus2AndOneLine() throws Exception {
+        Path notALibrary = Files.writeString(folder.resolve("libdnnl.so.3"), "not a shared library");
+        Path aFile = Files.writeString(folder.resolve("a-file"), "a file where a folder should be");
+        List<Map<String, String>> environments = List.of(
+                Map.of("JDNN_LIBRARY_PATH", folder.resolve("missing").resolve("libdnnl.so.3").toString()),
+                Map.of("JDNN_LIBRARY_PATH", notALibrary.toString()),
+                Map.of("JDNN_CACHE_DIR", aFile.resolve("cache").toString()));
+        String[] reasons = {"JDNN_LIBRARY_PATH names", "cannot load oneDNN", "JDNN_CACHE_DIR names"};
+        for (int i = 0; i < environments.size(); i++) {
+            Run run = jdnn(environments.get(i), "train", "--data", data.toString(), "--epochs", "1");
+            String name = environments.get(i).toString();
+            assertEquals(2, run.exitCode(), name + ": " + run.stderr());
+            // The JVM itself may warn about the stack guard of a file it failed to dlopen: that is not jdnn's line.
+            List<String> lines = run.stderrLines().stream().filter(l -> !l.contains("stack guard") && !l.contains("execstack")).toList();
+            assertEquals(1, lines.size(), name + ": " + run.stderr());
+            assertTrue(lines.getFirst().startsWith("jdnn: ") && lines.getFirst().contains(reasons[i]), name + ": " + run.stderr());
         }
     }
 

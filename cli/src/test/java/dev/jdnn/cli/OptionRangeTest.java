@@ -1,6 +1,7 @@
 package dev.jdnn.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jdnn.data.Datasets;
 import dev.jdnn.data.IdxFiles;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -112,6 +114,22 @@ class OptionRangeTest {
         Run run = run(train("--epochs", "1", "--learning-rate", "1.4E-45", "--threads", "1", "--batch-size",
                 "2147483647", "--seed", "-9223372036854775808"));
         assertEquals(0, run.status(), run.stderr());
+    }
+
+    /**
+     * Issue 20: a model "file" that is a FIFO blocked predict for ever in open(2); now it is refused before it is
+     * opened, exit 2 with one line. The timeout turns a regression into a failure instead of a hung build.
+     */
+    @Test
+    void predictWithAFifoAsTheModelExitsWith2() throws Exception {
+        Path fifo = folder.resolve("model.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> run("predict", "--model", fifo.toString(), folder.resolve("x.png").toString()),
+                "predict blocked on the FIFO");
+        assertEquals(2, run.status(), run.stderr());
+        assertEquals("jdnn: " + fifo + ": a FIFO (named pipe), not a regular file; a model file must be a regular file"
+                + System.lineSeparator(), run.stderr());
     }
 
     /** The help states each range the checks enforce. */

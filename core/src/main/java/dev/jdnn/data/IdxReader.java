@@ -1,5 +1,6 @@
 package dev.jdnn.data;
 
+import dev.jdnn.internal.files.FileKind;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -29,10 +30,15 @@ public final class IdxReader {
      * Reads a whole IDX file.
      *
      * @throws DataFormatException if the file is not a valid IDX file (the message names the file and the
-     *     problem: magic, type code, dimensions, truncated or trailing data, corrupt compression)
+     *     problem: magic, type code, dimensions, truncated or trailing data, corrupt compression), or if it is not
+     *     a regular file (a folder, a FIFO, a device), refused before it is opened
      * @throws IOException if the file cannot be read
      */
     public static IdxArray read(Path file) throws IOException {
+        FileKind kind = FileKind.of(file);
+        if (kind != FileKind.REGULAR_FILE) {
+            throw new DataFormatException(file.toString(), kind.notRegular() + "; an IDX file must be a regular file");
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_BYTES)) {
             boolean compressed = isGzip(in);
             return read(in, compressed, file.toString(), compressed ? -1 : Files.size(file));

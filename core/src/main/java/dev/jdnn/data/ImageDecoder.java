@@ -1,5 +1,6 @@
 package dev.jdnn.data;
 
+import dev.jdnn.internal.files.FileKind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -28,15 +30,45 @@ final class ImageDecoder {
 
     /** Decodes one .png, .jpg, .jpeg or .bmp file. */
     static DecodedImage decode(Path file) throws IOException {
+        return read(file, reader -> DecodedImage.of(reader.read(0)));
+    }
+
+    /**
+     * The size of one .png, .jpg, .jpeg or .bmp file as its header states it, checked as {@link #decode(Path)}
+     * checks it, without decoding its pixels: what reading it will take, counted before anything is decoded.
+     */
+    static Size size(Path file) throws IOException {
+        return read(file, reader -> {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            // Gray with or without alpha decodes to 1 channel; anything else, or a type not known up front, to 3.
+            int channels = type != null && type.getNumBands() <= 2 ? 1 : 3;
+            return new Size(channels, reader.getHeight(0), reader.getWidth(0));
+        });
+    }
+
+    /** An image's channels (1 or 3, as decoded), height and width. */
+    record Size(int channels, int height, int width) {}
+
+    /** What is read from an image's reader once its format and size passed the checks. */
+    @FunctionalInterface
+    private interface ReaderCall<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    private static <T> T read(Path file, ReaderCall<T> call) throws IOException {
         String name = file.getFileName().toString();
         String extension = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
         if (name.indexOf('.') < 0 || !EXTENSIONS.contains(extension)) {
             throw new DataFormatException(file.toString(), "not an image file; allowed extensions: " + EXTENSIONS_TEXT);
         }
         String source = file.toString();
+        FileKind kind = FileKind.of(file);
+        if (kind != FileKind.REGULAR_FILE) {
+            throw new DataFormatException(source, kind.notRegular() + "; an image must be a regular file");
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new DataFormatException(source, "unreadable image: cannot open it");
-            return decode(in, source);
+            return read(in, source, call);
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -48,7 +80,7 @@ final class ImageDecoder {
     static DecodedImage decode(byte[] encoded) throws DataFormatException {
         // A memory cache: ImageIO's default for streams caches in a temporary file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
-            return decode(in, BYTES_SOURCE);
+            return read(in, BYTES_SOURCE, reader -> DecodedImage.of(reader.read(0)));
         } catch (DataFormatException e) {
             throw e;
         } catch (IOException e) {
@@ -56,7 +88,7 @@ final class ImageDecoder {
         }
     }
 
-    private static DecodedImage decode(ImageInputStream in, String source) throws IOException {
+    private static <T> T read(ImageInputStream in, String source, ReaderCall<T> call) throws IOException {
         try {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             ImageReader reader = readers.hasNext() ? readers.next() : null;
@@ -73,7 +105,7 @@ final class ImageDecoder {
                     throw new DataFormatException(source, "%d x %d pixels (width x height), more than the %d an image may have"
                             .formatted(reader.getWidth(0), reader.getHeight(0), ImageFolderReader.MAX_PIXELS));
                 }
-                return DecodedImage.of(reader.read(0));
+                return call.apply(reader);
             } finally {
                 reader.dispose();
             }

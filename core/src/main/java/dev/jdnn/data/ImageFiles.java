@@ -18,7 +18,8 @@ public final class ImageFiles {
      * Reads {@code files} in order as {@code channels x height x width} images prepared by
      * {@link Preprocessing#DEFAULT}; their labels are all 0.
      *
-     * @throws IllegalArgumentException if channels is not 1 or 3, a size is below 1, or there are no files
+     * @throws IllegalArgumentException if channels is not 1 or 3, a size is below 1, height x width is more than
+     *     {@link ImageFolderReader#MAX_PIXELS}, the images do not fit in one Java array, or there are no files
      * @throws NoSuchFileException if a file does not exist
      * @throws DataFormatException naming the file if it is not a PNG, JPEG or BMP image
      */
@@ -31,7 +32,8 @@ public final class ImageFiles {
      * (a model's {@code preprocessing()}, to predict as it was trained); their labels are all 0.
      *
      * @throws IllegalArgumentException if channels is not 1 or 3, the preprocessing does not fit them
-     *     ({@link Preprocessing#requireChannels}), a size is below 1, or there are no files
+     *     ({@link Preprocessing#requireChannels}), a size is below 1, height x width is more than
+     *     {@link ImageFolderReader#MAX_PIXELS}, the images do not fit in one Java array, or there are no files
      * @throws NoSuchFileException if a file does not exist
      * @throws DataFormatException naming the file if it is not a PNG, JPEG or BMP image
      */
@@ -39,12 +41,14 @@ public final class ImageFiles {
             throws IOException {
         Preprocessing.requireImageChannels(channels);
         preprocessing.requireChannels(channels);
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
-        }
+        Preprocessing.requireImageSize(height, width);
         if (files.isEmpty()) throw new IllegalArgumentException("no image files given");
         int size = channels * height * width;
-        float[] pixels = new float[Math.multiplyExact(files.size(), size)];
+        if ((long) files.size() * size > IdxHeader.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("%d images of %d x %d x %d values do not fit in one Java array"
+                    .formatted(files.size(), channels, height, width));
+        }
+        float[] pixels = new float[files.size() * size];
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no such image file");

@@ -48,11 +48,13 @@ public final class ImageFolderReader {
         return new ImageFolderReader(channels, height, width);
     }
 
-    /** This reader with every image resized to {@code height x width} (bilinear, half-pixel centres). */
+    /**
+     * This reader with every image resized to {@code height x width} (bilinear, half-pixel centres).
+     *
+     * @throws IllegalArgumentException if a size is below 1 or height x width is more than {@link #MAX_PIXELS}
+     */
     public ImageFolderReader withSize(int height, int width) {
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
-        }
+        Preprocessing.requireImageSize(height, width);
         return new ImageFolderReader(channels, height, width);
     }
 
@@ -60,8 +62,9 @@ public final class ImageFolderReader {
      * Reads the images under {@code root}.
      *
      * @throws DataFormatException if the root is not a folder or has no class folders, a class folder has no
-     *     images, a file is not an image or cannot be decoded, or (without a size set) an image's size differs
-     *     from the first image's; the message names the file or folder
+     *     images, a file is not an image or cannot be decoded, (without a size set) an image's size differs
+     *     from the first image's, or the images would need more than one Java array or twice the JVM's maximum
+     *     heap as floats (counted from their headers before any is decoded); the message names the file or folder
      * @throws IOException if a folder or file cannot be read
      */
     public Dataset read(Path root) throws IOException {
@@ -72,15 +75,21 @@ public final class ImageFolderReader {
         if (classFolders.isEmpty()) {
             throw new DataFormatException(root.toString(), "no class sub-folders; expected one sub-folder of images per class");
         }
+        List<List<Path>> classFiles = new ArrayList<>();
+        for (Path folder : classFolders) {
+            List<Path> files = entries(folder, false);
+            if (files.isEmpty()) throw new DataFormatException(folder.toString(), "class folder without images");
+            classFiles.add(files);
+        }
+        requireMemory(root, classFiles);
         List<String> classNames = new ArrayList<>();
         List<DecodedImage> images = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         Path sizeSetter = null;
         boolean allGray = true;
-        for (Path folder : classFolders) {
-            List<Path> files = entries(folder, false);
-            if (files.isEmpty()) throw new DataFormatException(folder.toString(), "class folder without images");
-            for (Path file : files) {
+        for (int k = 0; k < classFolders.size(); k++) {
+            Path folder = classFolders.get(k);
+            for (Path file : classFiles.get(k)) {
                 DecodedImage image = ImageDecoder.decode(file);
                 if (height > 0) {
                     image = image.resized(height, width);
@@ -97,6 +106,38 @@ public final class ImageFolderReader {
             classNames.add(folder.getFileName().toString());
         }
         return assemble(images, labels, classNames, channels != AUTO_CHANNELS ? channels : allGray ? 1 : 3);
+    }
+
+    /**
+     * Refuses, from the images' headers and before any is decoded, a data set whose pixels as floats would not fit
+     * one Java array, or would need more than the JVM's maximum heap ({@link Runtime#maxMemory()}) twice over
+     * (the decoded images and the data set's array are both held while it is assembled): a folder of 4096 x 4096
+     * PNGs ran the heap out (issue 20).
+     */
+    private void requireMemory(Path root, List<List<Path>> classFiles) throws IOException {
+        long pixels = 0;
+        long count = 0;
+        boolean allGray = true;
+        for (List<Path> files : classFiles) {
+            for (Path file : files) {
+                ImageDecoder.Size size = ImageDecoder.size(file);
+                pixels += height > 0 ? (long) height * width : (long) size.height() * size.width();
+                allGray &= size.channels() == 1;
+                count++;
+            }
+        }
+        // The data set's channels; each decoded image has as many or fewer.
+        long values = pixels * (channels != AUTO_CHANNELS ? channels : allGray ? 1 : 3);
+        if (values > IdxHeader.MAX_ELEMENTS) {
+            throw new DataFormatException(root.toString(), "%d images of %d values (as floats) in all do not fit in one Java array (%d)"
+                    .formatted(count, values, IdxHeader.MAX_ELEMENTS));
+        }
+        long bytes = 2 * values * Float.BYTES;
+        if (bytes > Runtime.getRuntime().maxMemory()) {
+            throw new DataFormatException(root.toString(), ("%d images of %d values in all need %d bytes as floats, twice"
+                    + " while they are assembled: more than the JVM's maximum heap of %d bytes (-Xmx); give it more"
+                    + " heap, fewer images or a smaller size").formatted(count, values, bytes, Runtime.getRuntime().maxMemory()));
+        }
     }
 
     private static Dataset assemble(List<DecodedImage> images, List<Integer> labels, List<String> classNames,

@@ -104,7 +104,8 @@ public record Preprocessing(double scale, float[] mean, float[] std, ChannelOrde
      * channel, row by row (alpha is ignored).
      *
      * @throws IllegalArgumentException if channels is not 1 or 3, this preprocessing does not fit them
-     *     ({@link #requireChannels}) or a size is below 1
+     *     ({@link #requireChannels}), a size is below 1 or height x width is more than
+     *     {@link ImageFolderReader#MAX_PIXELS}
      */
     public float[] apply(BufferedImage image, int channels, int height, int width) {
         Objects.requireNonNull(image, "image");
@@ -146,8 +147,21 @@ public record Preprocessing(double scale, float[] mean, float[] std, ChannelOrde
     private void requireShape(int channels, int height, int width) {
         requireImageChannels(channels);
         requireChannels(channels);
+        requireImageSize(height, width);
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code height x width} is at least 1 x 1 and at most
+     *     {@link ImageFolderReader#MAX_PIXELS} pixels, the most an image may have: a model input of 65536 x 65536
+     *     made its int sizes wrap (issue 20), and a larger target would be a resize to more than any image holds
+     */
+    static void requireImageSize(int height, int width) {
         if (height < 1 || width < 1) {
             throw new IllegalArgumentException("height and width must be at least 1, got %d x %d".formatted(height, width));
+        }
+        if ((long) height * width > ImageFolderReader.MAX_PIXELS) {
+            throw new IllegalArgumentException("images prepared at %d x %d (height x width) would have %d pixels, more than the %d an image may have"
+                    .formatted(height, width, (long) height * width, ImageFolderReader.MAX_PIXELS));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.jdnn.inference;
 
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.IdxHeader;
 import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.Network;
 import dev.jdnn.runtime.CountingArena;
@@ -45,6 +46,10 @@ public final class CompiledModel implements AutoCloseable {
     /** Package-private for tests that compile networks a SimpleCNN cannot build (grouped convolutions). */
     CompiledModel(Network network, Preprocessing preprocessing, int maxBatch, Precision precision, Layout layout,
                   DenseImplementations denseImplementations) {
+        // Sizes first: a refusal must come before the arena holds anything (issue 20: it leaked what fold took).
+        this.imageShape = network.inputShape();
+        this.imageSize = arraySize("input", imageShape);
+        this.outputSize = arraySize("output", network.outputShape());
         this.arena = new CountingArena();
         try {
             this.ops = Folding.fold(network, arena);
@@ -54,13 +59,27 @@ public final class CompiledModel implements AutoCloseable {
         }
         this.packedWeights = new PackedWeights(arena, ops.size());
         this.denseImplementations = denseImplementations;
-        this.imageShape = network.inputShape();
-        this.imageSize = Math.toIntExact(product(imageShape));
-        this.outputSize = Math.toIntExact(product(network.outputShape()));
         this.maxBatch = maxBatch;
         this.precision = precision;
         this.layout = layout;
         this.preprocessing = preprocessing;
+    }
+
+    /**
+     * The values of one image's {@code what} ({@code shape}), which predictors take and give in Java arrays.
+     *
+     * @throws IllegalArgumentException if one image's values do not fit in one Java array
+     */
+    private static int arraySize(String what, long[] shape) {
+        // In double: the product of long dims may wrap.
+        double size = 1;
+        for (long d : shape) size *= d;
+        if (size > IdxHeader.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("the network's " + what + " of " + Arrays.toString(shape)
+                    + " holds more values per image than one Java array (" + IdxHeader.MAX_ELEMENTS
+                    + "), in which a predictor takes and gives them");
+        }
+        return (int) product(shape);
     }
 
     /** {@code model} compiled in float32 for batches of 1 to {@code maxBatch} images. */
@@ -71,7 +90,8 @@ public final class CompiledModel implements AutoCloseable {
     /**
      * {@code model} compiled in {@code precision} for batches of 1 to {@code maxBatch} images.
      * @throws IllegalStateException if the model is not fitted (or loaded) or is closed
-     * @throws IllegalArgumentException if maxBatch is below 1
+     * @throws IllegalArgumentException if maxBatch is below 1, or one image's input or output holds more values
+     *         than one Java array
      * @throws UnsupportedOperationException for {@link Precision#BF16} on a CPU without native bf16
      *         arithmetic (see {@link OneDnn#supportsBf16()}), or a network with layers in an order that
      *         cannot be folded

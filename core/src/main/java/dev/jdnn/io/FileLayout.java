@@ -15,6 +15,12 @@ final class FileLayout {
     /** Magic, version and header length. */
     static final int PREFIX_BYTES = 8 + 4 + 8;
     static final int CHECKSUM_BYTES = 32;
+    /**
+     * The longest header jdnn reads, 64 MiB: the JSON is read into the heap whole (twice, as bytes and as text), so
+     * a header claiming 2^31 bytes in a large or sparse file ran the heap out (issue 20). A real header is a few
+     * kilobytes plus about 200 bytes per epoch of history.
+     */
+    static final long MAX_HEADER_BYTES = 1L << 26;
     /** The data section starts at a multiple of this (the header is padded with spaces), so it can be mapped aligned. */
     static final int DATA_ALIGNMENT = 64;
     static final String DTYPE = "F32";

@@ -1,5 +1,6 @@
 package dev.jdnn.io;
 
+import dev.jdnn.internal.files.FileKind;
 import dev.jdnn.io.JsonValue.JsonArray;
 import dev.jdnn.io.JsonValue.JsonInteger;
 import dev.jdnn.io.JsonValue.JsonObject;
@@ -14,7 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -44,12 +44,21 @@ public final class ModelReader {
      *
      * @throws NoSuchFileException if there is no such file
      * @throws FileSystemException if it is a folder
-     * @throws ModelFormatException naming the problem if the file is not a valid model file
+     * @throws ModelFormatException naming the problem if the file is not a valid model file, or not a regular file
+     *     (a FIFO, a device), which is refused before it is opened
      * @throws IOException if it cannot be read
      */
     public static ModelContents read(Path file) throws IOException {
-        // Linux opens a folder for reading and fails only at the first read, with a message that names nothing.
-        if (Files.isDirectory(file)) throw new FileSystemException(file.toString(), null, "a folder, not a model file");
+        FileKind kind;
+        try {
+            kind = FileKind.of(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such model file");
+        }
+        if (kind == FileKind.FOLDER) throw new FileSystemException(file.toString(), null, "a folder, not a model file");
+        if (kind != FileKind.REGULAR_FILE) {
+            throw new ModelFormatException(file, kind.notRegular() + "; a model file must be a regular file");
+        }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -106,8 +115,9 @@ public final class ModelReader {
                     + Long.toUnsignedString(headerLength) + " bytes but " + available
                     + " bytes lie between the prefix and the checksum");
         }
-        if (headerLength > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(file, "corrupt: a header of " + headerLength + " bytes is larger than jdnn reads");
+        if (headerLength > FileLayout.MAX_HEADER_BYTES) {
+            throw new ModelFormatException(file, "corrupt: a header of " + headerLength + " bytes, more than the "
+                    + FileLayout.MAX_HEADER_BYTES + " jdnn reads");
         }
         ByteBuffer headerBytes = readFully(channel, FileLayout.PREFIX_BYTES, (int) headerLength);
         String header = StandardCharsets.UTF_8.decode(headerBytes.duplicate()).toString();

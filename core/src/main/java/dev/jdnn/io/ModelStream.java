@@ -44,6 +44,10 @@ final class ModelStream {
         long headerLength = fields.getLong(FileLayout.MAGIC.length + 4);
         long claimed = FileLayout.PREFIX_BYTES + headerLength;
         if (headerLength < 0 || claimed > MAX_BYTES) throw tooLarge(name, "a header of", headerLength);
+        if (headerLength > FileLayout.MAX_HEADER_BYTES) {
+            throw new ModelFormatException(name, "corrupt: a header of " + headerLength + " bytes, more than the "
+                    + FileLayout.MAX_HEADER_BYTES + " jdnn reads");
+        }
         byte[] header = in.readNBytes((int) headerLength);
         file.write(header);
         if (header.length == headerLength) {

@@ -20,7 +20,8 @@ import java.util.Locale;
  * Extracts one platform's native libraries from jdnn's native jar into a cache folder, in a subfolder keyed by
  * their content hash. Every file is written under a temporary name, verified against the SHA-256 the native jar
  * carries, then renamed atomically, so concurrent JVMs all end with complete files. A cached file whose size or
- * timestamp changed since it was verified is hashed again and replaced if corrupt. What it finds and does is
+ * timestamp changed since it was verified is hashed again and replaced if corrupt; after a cached file failed to
+ * load, all are hashed again ({@code rehash}), which catches damage that kept the size and time. What it finds and does is
  * logged at DEBUG (and TRACE) on the logger {@value NativeLoader#LOGGER}.
  */
 final class LibraryCache {
@@ -28,10 +29,13 @@ final class LibraryCache {
 
     private final Path root;
     private final NativeJar jar;
+    private final boolean rehash;
 
-    LibraryCache(Path root, NativeJar jar) {
+    /** With {@code rehash}, every cached file is hashed, whatever its stamp says: after it failed to load. */
+    LibraryCache(Path root, NativeJar jar, boolean rehash) {
         this.root = root;
         this.jar = jar;
+        this.rehash = rehash;
     }
 
     /**
@@ -90,7 +94,7 @@ final class LibraryCache {
     /** True when the stamp still describes the file, or when re-hashing proves it intact. */
     private boolean isVerified(Path target, Path stamp, String expectedHash) throws IOException {
         String now = describe(target);
-        if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(now)) {
+        if (!rehash && Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.UTF_8).equals(now)) {
             if (LOG.isLoggable(Level.TRACE)) LOG.log(Level.TRACE, "reusing " + target + ": unchanged since verified");
             return true;
         }

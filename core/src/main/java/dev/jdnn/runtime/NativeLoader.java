@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * says so; a folder the user named is never replaced: if it cannot be written, loading fails.
  * <p>Logging, through {@link System.Logger} on the logger {@value #LOGGER}: once per JVM at DEBUG, the oneDNN
  * version, the instruction set it dispatches to and the files loaded; at DEBUG and TRACE too, where the native
- * jar was found and what was extracted or reused; at WARNING, a cache folder that could not be used. Nothing is
+ * jar was found and what was extracted or reused; at WARNING, a cache folder that could not be used, or cached
+ * libraries that failed to load and are verified (and extracted again if damaged) before a second try. Nothing is
  * printed, and with a logging configuration's defaults (INFO) nothing is logged either: a library that logs on
  * every start adds to its users' logs and to the time to a first prediction (about 50 ms of CPU measured).
  */
@@ -78,11 +79,18 @@ public final class NativeLoader {
         if (failure != null) throw new NativeLoadException(failure.getMessage(), failure);
         try {
             Path override = override();
-            List<Path> paths = override != null ? List.of(override) : bundled();
-            SymbolLookup lookup = null;
-            for (Path path : paths) {
-                SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
-                lookup = lookup == null ? library : library.or(lookup);
+            List<Path> paths = override != null ? List.of(override) : bundled(false);
+            SymbolLookup lookup;
+            try {
+                lookup = lookupAll(paths);
+            } catch (IllegalArgumentException e) {
+                if (override != null) throw e;
+                // A cached file damaged without a change of size or time passes the stamp check (issue 20): hash
+                // every cached file, replace those that are wrong, and try once more.
+                LOG.log(Level.WARNING, "cannot load jdnn's cached native libraries (" + e.getMessage()
+                        + "); verifying their SHA-256 and extracting again those that are damaged");
+                paths = bundled(true);
+                lookup = lookupAll(paths);
             }
             // The bundled library is the one jdnn was built and tested with (verified against the SHA-256 its jar
             // declares when extracted): asking it for its version would only add a native binding to every start.
@@ -104,6 +112,15 @@ public final class NativeLoader {
             failure = new NativeLoadException("cannot load oneDNN: " + e.getMessage(), e);
             throw failure;
         }
+    }
+
+    private static SymbolLookup lookupAll(List<Path> paths) {
+        SymbolLookup lookup = null;
+        for (Path path : paths) {
+            SymbolLookup library = SymbolLookup.libraryLookup(path, Arena.global());
+            lookup = lookup == null ? library : library.or(lookup);
+        }
+        return lookup;
     }
 
     /** The files that were loaded, in load order (libdnnl last); loads them if needed. */
@@ -138,19 +155,22 @@ public final class NativeLoader {
         return path.toAbsolutePath();
     }
 
-    /** jdnn's own libraries, extracted from its native jar into the cache folder (or found there). */
-    private static List<Path> bundled() {
+    /**
+     * jdnn's own libraries, extracted from its native jar into the cache folder (or found there); with
+     * {@code rehash}, every cached file is hashed even if its stamp says it is unchanged.
+     */
+    private static List<Path> bundled(boolean rehash) {
         String platform = Platform.current();
         ClassLoader loader = NativeLoader.class.getClassLoader();
         try (NativeJar jar = NativeJar.find(platform, loader, System.getProperty("jdk.module.path"))) {
-            return extract(jar, platform);
+            return extract(jar, platform, rehash);
         }
     }
 
-    private static List<Path> extract(NativeJar jar, String platform) {
+    private static List<Path> extract(NativeJar jar, String platform, boolean rehash) {
         CacheFolder cache = CacheFolder.configured();
         try {
-            return new LibraryCache(cache.path(), jar).extract(platform);
+            return new LibraryCache(cache.path(), jar, rehash).extract(platform);
         } catch (IOException e) {
             if (cache.named()) {
                 throw new NativeLoadException(cache.origin() + " names " + cache.path() + ", where jdnn cannot write"
@@ -162,7 +182,7 @@ public final class NativeLoader {
                     + "); using " + fallback + " instead. Set " + CacheFolder.ENV + " to choose a writable folder");
             try {
                 CacheFolder.createPrivate(fallback);
-                return new LibraryCache(fallback, jar).extract(platform);
+                return new LibraryCache(fallback, jar, rehash).extract(platform);
             } catch (IOException again) {
                 throw new NativeLoadException("jdnn can write its native libraries neither into " + cache.path()
                         + " (" + e + ") nor into " + fallback + " (" + again + "): set " + CacheFolder.ENV

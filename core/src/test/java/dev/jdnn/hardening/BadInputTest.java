@@ -4,33 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrowsExactly;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.Metric;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jdnn.data.DataFormatException;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.data.IdxReader;
+import dev.jdnn.data.ImageFiles;
+import dev.jdnn.data.ImageFolderReader;
 import dev.jdnn.io.ModelFormatException;
 import dev.jdnn.train.History;
 import dev.jdnn.train.OutOfRangeException;
 import dev.jdnn.train.TrainingDivergedException;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -320,6 +335,12 @@ class BadInputTest {
                 row("fit: validation images of another shape", iae,
                         m -> m.fit(valid, Dataset.of(randomImages(3, 1, 8, 9, 5), new int[3], Dataset.numberedClasses(CLASSES))),
                         "validation images are [1, 8, 9]", "[1, 8, 8]"),
+                // Issue 20: the last batch of one image failed in the dense batch norm, after the earlier epochs.
+                row("fit: batch norm with a last batch of 1 image", iae, m -> {
+                    try (SimpleCNN bn = small().batchNorm(true).epochs(3).build()) {
+                        bn.fit(labelled(21), valid);
+                    }
+                }, "batch_size = 10 on 21 training images leaves a last batch of 1 image", "batch norm"),
                 row("fit: null images", NullPointerException.class, m -> m.fit((float[][][][]) null, labels), "images"),
                 row("fit: null labels", NullPointerException.class, m -> m.fit(images, (int[]) null), "labels"),
                 row("fit: null data set", NullPointerException.class, m -> m.fit((Dataset) null), "data"),
@@ -375,7 +396,82 @@ class BadInputTest {
                 row("fit: data standardized to infinities (a subnormal std)", iae,
                         m -> m.fit(Dataset.of(images, labels, Dataset.numberedClasses(CLASSES))
                                 .standardized(new float[] {0}, new float[] {Float.MIN_VALUE})),
-                        "image 0, channel 0", "std 1.4E-45 is Infinity", "values must stay finite"));
+                        "image 0, channel 0", "std 1.4E-45 is Infinity", "values must stay finite"),
+                // Issue 20: a header of 2^31 - 101 bytes in a sparse file of that size ran the heap out.
+                row("load: a header of 2^31 - 101 bytes", ModelFormatException.class,
+                        m -> SimpleCNN.load(hugeHeader("huge-header.jdnn")), "huge-header.jdnn",
+                        "a header of 2147483547 bytes, more than the 67108864 jdnn reads"),
+                row("load from a stream: a header of 2^31 - 101 bytes", ModelFormatException.class,
+                        m -> SimpleCNN.load(new java.io.SequenceInputStream(
+                                new java.io.ByteArrayInputStream(hugeHeaderPrefix()), InputStream.nullInputStream())),
+                        "a header of 2147483547 bytes, more than the 67108864 jdnn reads"),
+                // Issue 20: decoding these ran the heap out (CLI: train --data on such a folder).
+                row("ImageFolderReader: colour 4096 x 4096 PNGs that need more than twice the heap", DataFormatException.class,
+                        m -> new ImageFolderReader().read(hugeImages()), "huge-images",
+                        "values in all need", "more than the JVM's maximum heap of " + Runtime.getRuntime().maxMemory()),
+                // Issue 20: each of these blocked for ever in open(2), waiting for a writer.
+                row("load: a FIFO", ModelFormatException.class, m -> within(() -> SimpleCNN.load(fifo("model.fifo"))),
+                        "model.fifo", "a FIFO (named pipe), not a regular file"),
+                row("load: a character device", ModelFormatException.class, m -> SimpleCNN.load(Path.of("/dev/zero")),
+                        "/dev/zero", "a character device, not a regular file"),
+                row("IdxReader: a FIFO", DataFormatException.class, m -> within(() -> IdxReader.read(fifo("images.fifo"))),
+                        "images.fifo", "a FIFO (named pipe), not a regular file"),
+                row("IdxReader: a folder", DataFormatException.class,
+                        m -> IdxReader.read(Files.createDirectories(folder.resolve("idx-folder"))), "idx-folder", "a folder"),
+                row("ImageFiles: a FIFO", DataFormatException.class,
+                        m -> within(() -> ImageFiles.read(List.of(fifo("image.png")), 1, 8, 8)),
+                        "image.png", "a FIFO (named pipe), not a regular file"),
+                row("ImageFolderReader: a FIFO in a class folder", DataFormatException.class,
+                        m -> within(() -> new ImageFolderReader().read(fifoInClassFolder())), "b.png", "a FIFO"));
+    }
+
+    /** A model file's prefix claiming a header of 2^31 - 101 bytes. */
+    private static byte[] hugeHeaderPrefix() {
+        return ByteBuffer.allocate(ModelFileBytes.PREFIX).order(ByteOrder.LITTLE_ENDIAN)
+                .put("JDNNMODL".getBytes(StandardCharsets.US_ASCII)).putInt(1).putLong(Integer.MAX_VALUE - 100L).array();
+    }
+
+    /** A sparse file as long as {@link #hugeHeaderPrefix()} claims, with room for the checksum. */
+    private static Path hugeHeader(String name) throws IOException {
+        Path file = folder.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.write(hugeHeaderPrefix());
+            raf.setLength(ModelFileBytes.PREFIX + (Integer.MAX_VALUE - 100L) + ModelFileBytes.CHECKSUM + 8);
+        }
+        return file;
+    }
+
+    /** Enough black 4096 x 4096 colour PNGs (a few KB each) that their floats need more than twice the heap. */
+    private static Path hugeImages() throws IOException {
+        Path cat = Files.createDirectories(folder.resolve("huge-images").resolve("cat"));
+        long imageBytes = 3L * 4096 * 4096 * Float.BYTES;
+        long count = Runtime.getRuntime().maxMemory() / (2 * imageBytes) + 1;
+        Path first = cat.resolve("0.png");
+        ImageIO.write(new BufferedImage(4096, 4096, BufferedImage.TYPE_INT_RGB), "png", first.toFile());
+        for (int i = 1; i < count; i++) Files.copy(first, cat.resolve(i + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        return folder.resolve("huge-images");
+    }
+
+    /** A FIFO that nothing writes to: opening it for reading blocks until a writer comes. */
+    private static Path fifo(String name) throws IOException, InterruptedException {
+        Path fifo = Files.createDirectories(folder.resolve("fifos")).resolve(name);
+        Files.deleteIfExists(fifo);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + fifo);
+        return fifo;
+    }
+
+    private static Path fifoInClassFolder() throws IOException, InterruptedException {
+        Path root = folder.resolve("fifo-images");
+        Path cat = Files.createDirectories(root.resolve("cat"));
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", cat.resolve("a.png").toFile());
+        Files.move(fifo("b.png"), cat.resolve("b.png"), StandardCopyOption.REPLACE_EXISTING);
+        return root;
+    }
+
+    /** Runs a call that blocked for ever before its fix, failing after 10 s instead of hanging the build. */
+    private static <T> T within(ThrowingSupplier<T> call) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(10), call, "blocked: the reader opened what it should refuse");
     }
 
     private static ObjectNode config(ObjectNode header) {
@@ -440,7 +536,8 @@ class BadInputTest {
                 row("evaluate", ise, m -> m.evaluate(valid), "closed"),
                 row("save", ise, m -> m.save(folder.resolve("closed.jdnn")), "closed"),
                 row("resume", ise, m -> m.resume(valid), "closed"),
-                row("network", ise, SimpleCNN::network, "closed"));
+                row("network", ise, SimpleCNN::network, "closed"),
+                row("summary (issue 20)", ise, m -> m.summary(1, 8, 8), "closed"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -452,6 +549,24 @@ class BadInputTest {
         assertRefused(bad, model);
         assertDoesNotThrow(model::close, "close() twice");
         assertRefused(bad, model);
+    }
+
+    /** 21 random 1 x 8 x 8 images with labels 0, 1, 2, 0, ... */
+    private static Dataset labelled(int count) {
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) y[i] = i % CLASSES;
+        return Dataset.of(randomImages(count, 1, 8, 8, 8), y, Dataset.numberedClasses(CLASSES));
+    }
+
+    /** The refusal above is only where a batch norm would see one value: 8 x 8 conv maps give 64 per image. */
+    @Test
+    void aLastBatchOfOneImageTrainsWhereBatchNormSeesMoreThanOneValue() {
+        try (SimpleCNN model = small().batchNorm(true).inFeatures(List.of(64)).epochs(2).build()) {
+            assertEquals(2, model.fit(labelled(21), valid).epochsRun());
+        }
+        try (SimpleCNN model = small().batchNorm(true).epochs(2).build()) {
+            assertEquals(2, model.fit(labelled(22), valid).epochsRun(), "a last batch of 2");
+        }
     }
 
     @Test

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jdnn.data.Dataset;
+import dev.jdnn.data.ImageFiles;
+import dev.jdnn.data.ImageFolderReader;
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.inference.CompiledModel;
 import dev.jdnn.inference.Predictor;
 import dev.jdnn.layers.Convolution2D;
@@ -24,9 +28,13 @@ import dev.jdnn.runtime.Engine;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import dev.jdnn.train.OutOfRangeException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -227,6 +235,22 @@ class HostileSizeTest {
                 row("CompiledModel.of: maxBatch 0", iae, () -> CompiledModel.of(fitted, 0), "maxBatch must be >= 1, got 0"),
                 row("CompiledModel.of: maxBatch -2^31", iae, () -> CompiledModel.of(fitted, Integer.MIN_VALUE),
                         "maxBatch must be >= 1, got -2147483648"),
+                row("CompiledModel.of: a 65536 x 65536 input (issue 20: was ArithmeticException, and leaked)", iae,
+                        HostileSizeTest::compileAHugeInput, "the network's input of [1, 65536, 65536]",
+                        "more values per image than one Java array (2147483639)"),
+                row("ImageFiles.read: 65536 x 65536 (issue 20: was ArrayIndexOutOfBoundsException)", iae,
+                        () -> ImageFiles.read(List.of(Path.of("x.png")), 1, 65536, 65536),
+                        "65536 x 65536", "4294967296 pixels, more than the 16777216 an image may have"),
+                row("ImageFiles.read: 3 x 46341 x 46341 (issue 20: was NegativeArraySizeException)", iae,
+                        () -> ImageFiles.read(List.of(Path.of("x.png")), 3, 46341, 46341), "46341 x 46341"),
+                row("ImageFiles.read: 200 images of 3 x 4096 x 4096", iae,
+                        () -> ImageFiles.read(java.util.Collections.nCopies(200, Path.of("x.png")), 3, 4096, 4096),
+                        "200 images of 3 x 4096 x 4096 values do not fit in one Java array"),
+                row("Preprocessing.apply: 65536 x 65536", iae,
+                        () -> Preprocessing.DEFAULT.apply(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), 1, 65536, 65536),
+                        "4294967296 pixels"),
+                row("ImageFolderReader.withSize: 65536 x 65536", iae, () -> new ImageFolderReader().withSize(65536, 65536),
+                        "4294967296 pixels"),
                 row("newPredictor: 0 threads", iae, () -> compiled.newPredictor(0), "threads must be 1..1024, got 0"),
                 row("newPredictor: -1 threads", iae, () -> compiled.newPredictor(-1), "1..1024, got -1"),
                 row("newPredictor: 1025 threads (was accepted)", iae, () -> compiled.newPredictor(1025), "1..1024, got 1025"),
@@ -271,6 +295,31 @@ class HostileSizeTest {
                         () -> predictor.predictClasses(new float[2 * IMAGE], new int[1]),
                         "classes must hold one entry per image: expected 2, got 1"),
                 row("predictClasses: 0 floats", iae, () -> predictor.predictClasses(new float[0]), "1 to 4 images"));
+    }
+
+    /**
+     * The fitted model's file with its input shape set to 1 x 65536 x 65536 and its stride to 8192 ('valid'),
+     * which give the same 8 x 8 features: it loads (the parameters are those of the file), and its input holds 2^32
+     * values per image.
+     */
+    private static void compileAHugeInput() throws IOException {
+        Path folder = Files.createTempDirectory("hostile-size");
+        try {
+            Path file = folder.resolve("huge-input.jdnn");
+            fitted.save(file);
+            Files.write(file, ModelFileBytes.editHeader(Files.readAllBytes(file), header -> {
+                header.putArray("input_shape").add(1).add(65536).add(65536);
+                ((ObjectNode) header.get("config")).put("stride", 8192).put("padding", "valid");
+            }));
+            try (SimpleCNN model = SimpleCNN.load(file)) {
+                CompiledModel.of(model, 1).close();
+            }
+        } finally {
+            try (var files = Files.list(folder)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(folder);
+        }
     }
 
     /** A conv of 2^31 - 1 filters of (2^31 - 1)^2 on 1 x 1 images, whose weight count overflows a long. */

@@ -26,7 +26,7 @@ class LibraryCacheTest {
         Files.writeString(resources.resolve("libfake.so.sha256"), "00".repeat(32));
         try (URLClassLoader loader = new URLClassLoader(new URL[] {root.resolve("jar").toUri().toURL()}, null);
              NativeJar jar = NativeJar.find(PLATFORM, loader, null)) {
-            LibraryCache cache = new LibraryCache(root.resolve("cache"), jar);
+            LibraryCache cache = new LibraryCache(root.resolve("cache"), jar, false);
             NativeLoadException e = assertThrows(NativeLoadException.class, () -> cache.extract(PLATFORM));
             assertTrue(e.getMessage().contains("libfake.so") && e.getMessage().contains("corrupt"), e.getMessage());
         }
@@ -39,13 +39,13 @@ class LibraryCacheTest {
         Path good = NativeJarTest.jar(root.resolve("good.jar"), PLATFORM, Map.of("libraries", "libfake.so".getBytes(),
                 "libfake.so", library, "libfake.so.sha256", (sha256(library) + "  libfake.so\n").getBytes()));
         try (NativeJar jar = NativeJar.find(PLATFORM, NativeJarTest.EMPTY, good.toString())) {
-            List<Path> extracted = new LibraryCache(root.resolve("cache"), jar).extract(PLATFORM);
+            List<Path> extracted = new LibraryCache(root.resolve("cache"), jar, false).extract(PLATFORM);
             assertArrayEquals(library, Files.readAllBytes(extracted.getFirst()));
         }
         Path corrupt = NativeJarTest.jar(root.resolve("corrupt.jar"), PLATFORM, Map.of("libraries", "libfake.so".getBytes(),
                 "libfake.so", library, "libfake.so.sha256", "00".repeat(32).getBytes()));
         try (NativeJar jar = NativeJar.find(PLATFORM, NativeJarTest.EMPTY, corrupt.toString())) {
-            LibraryCache cache = new LibraryCache(root.resolve("cache2"), jar);
+            LibraryCache cache = new LibraryCache(root.resolve("cache2"), jar, false);
             NativeLoadException e = assertThrows(NativeLoadException.class, () -> cache.extract(PLATFORM));
             assertTrue(e.getMessage().contains(corrupt + " on the module path") && e.getMessage().contains("corrupt"),
                     e.getMessage());

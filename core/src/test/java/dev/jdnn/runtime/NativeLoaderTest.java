@@ -2,11 +2,16 @@ package dev.jdnn.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +87,34 @@ class NativeLoaderTest {
         ChildJvm.Result result = ChildJvm.run(cache, Map.of(), Map.of());
         assertEquals(0, result.exitCode(), result.output());
         assertEquals(good, LibraryCache.sha256(library), "the corrupt cache entry was not replaced");
+    }
+
+    /**
+     * Issue 20: a cached library damaged with its size and time kept matches its stamp, so it was trusted for ever
+     * and every start failed. Now a load that fails hashes the cached files, extracts the damaged one again and
+     * loads once more.
+     */
+    @Test
+    void aDamagedCacheEntryWithItsSizeAndTimeKeptIsReplacedWhenItFailsToLoad(@TempDir Path cache) throws Exception {
+        assertEquals(0, ChildJvm.run(cache, Map.of(), Map.of()).exitCode());
+        Path library;
+        try (var files = Files.walk(cache)) {
+            library = files.filter(p -> p.getFileName().toString().equals("libdnnl.so.3")).findFirst().orElseThrow();
+        }
+        String good = LibraryCache.sha256(library);
+        FileTime time = Files.getLastModifiedTime(library);
+        long size = Files.size(library);
+        try (FileChannel channel = FileChannel.open(library, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[64]), 0); // the ELF header: dlopen refuses the file
+        }
+        Files.setLastModifiedTime(library, time);
+        assertEquals(size, Files.size(library));
+        assertNotEquals(good, LibraryCache.sha256(library), "the library was not damaged");
+
+        ChildJvm.Result result = ChildJvm.run(cache, Map.of(), Map.of());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("verifying their SHA-256"), result.output());
+        assertEquals(good, LibraryCache.sha256(library), "the damaged cache entry was not replaced");
     }
 
     @Test
