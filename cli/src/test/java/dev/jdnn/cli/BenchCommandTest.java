@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.runtime.OneDnn;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@code bench w1}: the JSON contract of a quick run, and bad usage. No timing is asserted. */
 class BenchCommandTest {
-    private record Run(int status, String stdout) {}
-
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            System.setOut(capture);
-            int status = Main.execute(args);
-            return new Run(status, buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
-    }
-
     @Test
     void quickRunEndsWithTheW1Figures() throws Exception {
         assumeTrue(Files.isDirectory(Datasets.DEBIAN_FASHION_MNIST),
                 "Fashion-MNIST (Debian's dataset-fashion-mnist) is not installed");
-        Run run = run("bench", "w1", "--quick", "--json");
+        Run run = Run.of("bench", "w1", "--quick", "--json");
         assertEquals(0, run.status(), run.stdout());
         List<String> lines = run.stdout().strip().lines().toList();
         assertTrue(lines.size() > 1, "human-readable lines should come before the JSON: " + run.stdout());
@@ -84,7 +67,7 @@ class BenchCommandTest {
                 "Fashion-MNIST (Debian's dataset-fashion-mnist) is not installed");
         List<JsonNode> runs = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Run run = run("bench", "w1", "--what", "accuracy", "--seed", "3", "--threads", "1", "--quick", "--json");
+            Run run = Run.of("bench", "w1", "--what", "accuracy", "--seed", "3", "--threads", "1", "--quick", "--json");
             assertEquals(0, run.status(), run.stdout());
             runs.add(new ObjectMapper().readTree(run.stdout().strip().lines().toList().getLast()));
         }
@@ -101,15 +84,15 @@ class BenchCommandTest {
 
     @Test
     void badUsageExitsWithStatus2() {
-        assertEquals(2, run("bench", "w2", "--quick").status(), "unknown workload");
-        assertEquals(2, run("bench", "w1", "--what", "everything").status(), "unknown --what");
-        assertEquals(2, run("bench", "w1", "--threads", "0").status(), "zero threads");
-        assertEquals(2, run("bench", "w1", "--epochs", "0").status(), "zero epochs");
-        assertEquals(2, run("bench").status(), "no workload");
-        assertEquals(2, run("bench", "w1", "--what", "train", "--compare-onnxruntime").status(),
+        assertEquals(2, Run.of("bench", "w2", "--quick").status(), "unknown workload");
+        assertEquals(2, Run.of("bench", "w1", "--what", "everything").status(), "unknown --what");
+        assertEquals(2, Run.of("bench", "w1", "--threads", "0").status(), "zero threads");
+        assertEquals(2, Run.of("bench", "w1", "--epochs", "0").status(), "zero epochs");
+        assertEquals(2, Run.of("bench").status(), "no workload");
+        assertEquals(2, Run.of("bench", "w1", "--what", "train", "--compare-onnxruntime").status(),
                 "ONNX Runtime compares inference only");
-        assertEquals(2, run("bench", "w1", "--what", "accuracy", "--compare-native").status(),
+        assertEquals(2, Run.of("bench", "w1", "--what", "accuracy", "--compare-native").status(),
                 "the C++ reference compares speed, which an accuracy run does not measure");
-        assertEquals(2, run("bench", "w1", "--seed", "x").status(), "a seed that is not a number");
+        assertEquals(2, Run.of("bench", "w1", "--seed", "x").status(), "a seed that is not a number");
     }
 }

@@ -10,9 +10,6 @@ import dev.jdnn.SimpleCNN;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.onnx.OnnxExport;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code export --onnx OUT MODEL}: the file it writes, its JSON line, and bad usage (exit 2, one line). */
 class ExportCommandTest {
-    private record Run(int status, String stdout, String stderr) {}
-
     @TempDir
     static Path folder;
     private static Path relu;
@@ -44,27 +39,10 @@ class ExportCommandTest {
         }
     }
 
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            int status = Main.execute(args);
-            return new Run(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void writesTheModelsOnnxExport() throws Exception {
         Path out = folder.resolve("relu.onnx");
-        Run run = run("export", "--onnx", out.toString(), relu.toString());
+        Run run = Run.of("export", "--onnx", out.toString(), relu.toString());
         assertEquals(0, run.status(), run.stderr());
         // Batch norm is folded by default: the convolution is followed by its activation.
         assertTrue(run.stdout().startsWith("wrote " + out + " (") && run.stdout().contains(": Conv -> Relu -> MaxPool"),
@@ -77,7 +55,7 @@ class ExportCommandTest {
     @Test
     void jsonNamesTheFileItsSizeAndOperators() throws Exception {
         Path out = folder.resolve("nodes.onnx");
-        Run run = run("export", "--onnx", out.toString(), "--batch-norm", "nodes", "--json", relu.toString());
+        Run run = Run.of("export", "--onnx", out.toString(), "--batch-norm", "nodes", "--json", relu.toString());
         assertEquals(0, run.status(), run.stderr());
         JsonNode json = new ObjectMapper().readTree(run.stdout().strip().lines().toList().getLast());
         assertEquals(Files.size(out), json.get("bytes").asLong());
@@ -95,7 +73,7 @@ class ExportCommandTest {
         };
         String[] reasons = {"--onnx", "missing.jdnn", "not one of folded, nodes"};
         for (int i = 0; i < cases.length; i++) {
-            Run run = run(cases[i]);
+            Run run = Run.of(cases[i]);
             String what = String.join(" ", cases[i]) + ": " + run.stderr();
             assertEquals(2, run.status(), what);
             assertTrue(run.stderr().startsWith("jdnn: ") && run.stderr().contains(reasons[i]), what);

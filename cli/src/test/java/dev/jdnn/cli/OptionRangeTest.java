@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jdnn.data.Datasets;
 import dev.jdnn.data.IdxFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +24,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * before any training). The expected lines are written out here, not built from the constants they come from.
  */
 class OptionRangeTest {
-    private record Run(int status, String stdout, String stderr) {}
-
     @TempDir
     static Path folder;
     private static Path data;
@@ -39,23 +34,6 @@ class OptionRangeTest {
         data = Files.createDirectory(folder.resolve("data"));
         IdxFiles.writeUbyte(embedded.train().head(200), data, "train");
         IdxFiles.writeUbyte(embedded.test().head(50), data, "t10k");
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try (PrintStream o = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(stderr, true, StandardCharsets.UTF_8)) {
-            System.setOut(o);
-            System.setErr(e);
-            int status = Main.execute(args);
-            return new Run(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private static String[] train(String... options) {
@@ -102,7 +80,7 @@ class OptionRangeTest {
     @MethodSource("outOfRange")
     void aValueOutOfRangeExitsWith2AndOneLineNamingTheOptionTheValueAndTheRange(String name, String[] args,
                                                                                  String line) {
-        Run run = run(args);
+        Run run = Run.of(args);
         assertEquals(2, run.status(), name + ": " + run.stderr());
         assertEquals("jdnn: " + line + System.lineSeparator(), run.stderr(), name);
         assertEquals("", run.stdout(), name + " printed before it was refused");
@@ -111,7 +89,7 @@ class OptionRangeTest {
     /** The ends of the ranges still run: the smallest rate, one thread, a batch larger than the data, any seed. */
     @Test
     void theEndsOfTheRangesRun() {
-        Run run = run(train("--epochs", "1", "--learning-rate", "1.4E-45", "--threads", "1", "--batch-size",
+        Run run = Run.of(train("--epochs", "1", "--learning-rate", "1.4E-45", "--threads", "1", "--batch-size",
                 "2147483647", "--seed", "-9223372036854775808"));
         assertEquals(0, run.status(), run.stderr());
     }
@@ -125,7 +103,7 @@ class OptionRangeTest {
         Path fifo = folder.resolve("model.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
         Run run = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> run("predict", "--model", fifo.toString(), folder.resolve("x.png").toString()),
+                () -> Run.of("predict", "--model", fifo.toString(), folder.resolve("x.png").toString()),
                 "predict blocked on the FIFO");
         assertEquals(2, run.status(), run.stderr());
         assertEquals("jdnn: " + fifo + ": a FIFO (named pipe), not a regular file; a model file must be a regular file"
@@ -135,13 +113,13 @@ class OptionRangeTest {
     /** The help states each range the checks enforce. */
     @Test
     void theHelpStatesTheRanges() {
-        String train = run("train", "--help").stdout().replaceAll("\\s+", " ");
+        String train = Run.of("train", "--help").stdout().replaceAll("\\s+", " ");
         for (String range : List.of("--epochs=<epochs> epochs, 1 or more", "images per batch, 1 or more",
                 "step size, 1.4E-45 to 3.4028235E38", "OpenMP threads, 1 to 1024, or 0 for all cores", "any integer",
                 "filter taps, 1 (none) or more")) {
             assertEquals(true, train.contains(range), range + " in " + train);
         }
-        String bench = run("bench", "--help").stdout().replaceAll("\\s+", " ");
+        String bench = Run.of("bench", "--help").stdout().replaceAll("\\s+", " ");
         for (String range : List.of("test-accuracy run, 1 to 1024", "test-accuracy run, 1 or more", "any integer")) {
             assertEquals(true, bench.contains(range), range + " in " + bench);
         }
