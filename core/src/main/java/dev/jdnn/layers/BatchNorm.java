@@ -54,6 +54,7 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
                            boolean needGradInput) {
         requireInput(Shapes.perSample(input.dims()));
         Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
+        NativeLimits.requireBatchNormImage(name(), Shapes.perSample(input.dims()));
         return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, false);
     }
 
@@ -66,6 +67,7 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
                                    boolean needGradInput) {
         requireInput(Shapes.perSample(input.dims()));
         Shapes.requireParameters(this, Shapes.perSample(input.dims()), parameters);
+        NativeLimits.requireBatchNormImage(name(), Shapes.perSample(input.dims()));
         return new BatchNormPlan(this, context, input, mode, parameters, needGradInput, true);
     }
 

@@ -41,7 +41,8 @@ public final class Network implements AutoCloseable {
     /**
      * A network of {@code root} for per-sample inputs of {@code inputShape}, with its parameters allocated (zero).
      *
-     * @throws IllegalArgumentException if a dim of the shape is not positive, or the layers do not fit it
+     * @throws IllegalArgumentException if a dim of the shape is not positive, the layers do not fit it, or a layer
+     *     would get a size oneDNN does not handle ({@link NativeLimits})
      */
     public Network(Layer root, long[] inputShape) {
         this.root = Objects.requireNonNull(root, "root");
@@ -51,9 +52,12 @@ public final class Network implements AutoCloseable {
                     + Arrays.toString(inputShape));
         }
         this.outputShape = root.outputShape(this.inputShape);
+        List<ParameterSpec> specs = root.parameters(this.inputShape);
+        // Before anything native: a size oneDNN does not handle ends the process instead of failing.
+        NativeLimits.requireSupported(root, this.inputShape);
         try {
             this.stream = new Stream(Engine.cpu(), arena);
-            this.parameters = new ParameterBlock(root.parameters(this.inputShape), arena);
+            this.parameters = new ParameterBlock(specs, arena);
             this.layouts = new KernelLayouts(parameters, Engine.cpu(), stream, arena);
         } catch (RuntimeException | Error e) {
             arena.close();
