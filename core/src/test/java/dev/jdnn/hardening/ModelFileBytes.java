@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 /**
  * Model file bytes taken apart by the layout of docs/FORMAT.md (magic, version, header length, header, data,
  * SHA-256 of all before it), written independently of ModelReader and ModelWriter: forged files that pass the
- * checksum reach the checks behind it.
+ * checksum reach the checks behind it. Public for the command line's tests (the core test-jar).
  */
-final class ModelFileBytes {
+public final class ModelFileBytes {
     static final int PREFIX = 8 + 4 + 8;
     static final int CHECKSUM = 32;
 
@@ -40,7 +40,7 @@ final class ModelFileBytes {
     }
 
     /** The file with its JSON header edited by {@code edit}; the data and the prefix's other fields are kept. */
-    static byte[] editHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
+    public static byte[] editHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         int headerLength = Math.toIntExact(in.getLong(12));
         ObjectNode header = (ObjectNode) new ObjectMapper()
