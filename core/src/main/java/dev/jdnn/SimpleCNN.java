@@ -206,6 +206,8 @@ public final class SimpleCNN implements AutoCloseable {
      * and every parameter (batch-norm running statistics included), atomically (docs/FORMAT.md).
      *
      * @throws IllegalStateException if the model is not fitted
+     * @throws IllegalArgumentException if its header (class names, history) would be longer than the 64 MiB a model
+     *     file may hold, which a load would refuse; nothing is written then
      * @throws IOException if the file cannot be written; an existing file is then left as it was
      */
     public void save(Path file) throws IOException {

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.io.JsonValue.JsonObject;
+import dev.jdnn.io.JsonValue.JsonString;
+import dev.jdnn.io.ModelContents;
 import dev.jdnn.io.ModelFormatException;
+import dev.jdnn.io.ModelReader;
 import dev.jdnn.io.ModelWriter;
 import dev.jdnn.io.NamedTensor;
 import dev.jdnn.layers.Parameter;
@@ -205,6 +208,33 @@ class ModelFileTest {
         assertArrayEquals(before, Files.readAllBytes(file));
         try (Stream<Path> files = Files.list(folder)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a temporary file is left");
+        }
+    }
+
+    /**
+     * Issue 20: the writer refuses a header the reader would refuse (more than 2^26 bytes, 64 MiB), before the file
+     * is touched; the longest it writes, 2^26 - 20 bytes (the data section starts on a multiple of 64), reads back.
+     */
+    @Test
+    void aHeaderLongerThanTheReaderAcceptsIsRefusedBeforeWriting() throws IOException {
+        Path file = folder.resolve("long-header.jdnn");
+        model.save(file);
+        byte[] before = Files.readAllBytes(file);
+        String overhead = "{\"pad\":\"\",\"tensors\":[]}";
+        int longest = (1 << 26) - 20 - overhead.length();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelWriter.write(file,
+                new JsonObject.Builder().put("pad", "x".repeat(longest + 1)).build(), List.of()));
+        assertEquals("the header would be 67108908 bytes, more than the 67108864 bytes (64 MiB) a model file may"
+                + " hold: fewer or shorter class names, or a shorter history", e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+        try (Stream<Path> files = Files.list(folder)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "a temporary file is left");
+        }
+
+        ModelWriter.write(file, new JsonObject.Builder().put("pad", "x".repeat(longest)).build(), List.of());
+        assertEquals((1 << 26) - 20, ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getLong(12));
+        try (ModelContents contents = ModelReader.read(file)) {
+            assertEquals(longest, ((JsonString) contents.header().get("pad")).value().length());
         }
     }
 

@@ -36,7 +36,8 @@ public final class ModelWriter {
      * Writes {@code tensors}, in order, under a header made of {@code header} (the writer adds its {@code tensors}
      * table).
      *
-     * @throws IllegalArgumentException if the header already has a "tensors" key or two tensors share a name
+     * @throws IllegalArgumentException if the header already has a "tensors" key, two tensors share a name, or the
+     *     header with its table would be longer than the 64 MiB {@link ModelReader} reads; nothing is written then
      * @throws FileSystemException if {@code file} is a folder
      * @throws IOException if the file cannot be written; the previous file at {@code file}, if any, is unchanged
      */
@@ -62,9 +63,16 @@ public final class ModelWriter {
         members.put("tensors", new JsonArray(table));
         byte[] text = new JsonObject(members).toString().getBytes(StandardCharsets.UTF_8);
         // Spaces after the object are valid JSON and put the data section on an aligned offset.
-        int length = FileLayout.PREFIX_BYTES + text.length;
-        int padded = (length + FileLayout.DATA_ALIGNMENT - 1) / FileLayout.DATA_ALIGNMENT * FileLayout.DATA_ALIGNMENT;
-        byte[] bytes = new byte[padded - FileLayout.PREFIX_BYTES];
+        long length = FileLayout.PREFIX_BYTES + (long) text.length;
+        long padded = (length + FileLayout.DATA_ALIGNMENT - 1) / FileLayout.DATA_ALIGNMENT * FileLayout.DATA_ALIGNMENT;
+        long headerLength = padded - FileLayout.PREFIX_BYTES;
+        // A file the reader refuses would be a model saved and lost: refuse it here, before the file is touched.
+        if (headerLength > FileLayout.MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("the header would be " + headerLength + " bytes, more than the "
+                    + FileLayout.MAX_HEADER_BYTES + " bytes (64 MiB) a model file may hold: fewer or shorter class"
+                    + " names, or a shorter history");
+        }
+        byte[] bytes = new byte[(int) headerLength];
         System.arraycopy(text, 0, bytes, 0, text.length);
         Arrays.fill(bytes, text.length, bytes.length, (byte) ' ');
         return bytes;
