@@ -1,7 +1,6 @@
 package dev.jdnn;
 
 import dev.jdnn.layers.Activation;
-import dev.jdnn.layers.BatchNorm;
 import dev.jdnn.layers.BatchNorm1D;
 import dev.jdnn.layers.BatchNorm2D;
 import dev.jdnn.layers.ConvBlock2D;
@@ -69,23 +68,6 @@ final class Architecture {
         }
         layers.add(new Dense(features.getLast(), c.outFeatures()));
         return new Sequential("SimpleCNN", layers);
-    }
-
-    /**
-     * The fewest values per channel that one image gives any batch-norm layer of {@code layer} (for an input of
-     * {@code inputShape}), or {@link Long#MAX_VALUE} if it has none: a training batch must give each more than 1.
-     */
-    static long fewestBatchNormValuesPerImage(Layer layer, long[] inputShape) {
-        if (layer instanceof BatchNorm) return product(inputShape) / inputShape[0];
-        long fewest = Long.MAX_VALUE;
-        if (layer instanceof Sequential sequential) {
-            long[] shape = inputShape;
-            for (Layer child : sequential.layers()) {
-                fewest = Math.min(fewest, fewestBatchNormValuesPerImage(child, shape));
-                shape = child.outputShape(shape);
-            }
-        }
-        return fewest;
     }
 
     private static long product(long[] dims) {

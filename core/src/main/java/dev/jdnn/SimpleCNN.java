@@ -12,6 +12,7 @@ import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.Evaluator;
 import dev.jdnn.train.History;
 import dev.jdnn.train.Inputs;
+import dev.jdnn.train.LoneImageBatch;
 import dev.jdnn.train.SmallNormal;
 import dev.jdnn.train.Trainer;
 import dev.jdnn.train.Updater;
@@ -121,9 +122,11 @@ public final class SimpleCNN implements AutoCloseable {
         }
         if (train.count() == 0) throw new IllegalArgumentException("the training set is empty");
         preprocessing.requireChannels(train.channels());
-        requireNoLoneImageForBatchNorm(train);
+        // Trainer.fit checks this too; here it comes before the network is rebuilt, so a fitted model stays as it was.
+        long[] shape = {train.channels(), train.height(), train.width()};
+        LoneImageBatch.require(Architecture.build(config, shape), shape, config.batchSize(), train.count());
         SplittableRandom random = new SplittableRandom(config.seed());
-        rebuild(new long[] {train.channels(), train.height(), train.width()});
+        rebuild(shape);
         ParameterInit.apply(network.parameters().parameters(),
                 config.initializer() == null ? new SmallNormal() : config.initializer(), random.split());
         classNames = train.classNames();
@@ -133,24 +136,6 @@ public final class SimpleCNN implements AutoCloseable {
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
                 .fit(train, valid, null, checkpointer(updater, train, valid));
         return history;
-    }
-
-    /**
-     * Refuses, before any epoch, a training set whose last batch would hold one image where a batch-norm layer gets
-     * one value per channel from an image (a dense one, or a 1 x 1 feature map): batch statistics of one value are
-     * undefined, and PyTorch refuses them too. That batch used to fail mid-epoch, after the earlier epochs' work
-     * (issue 20). Refused rather than dropped: dropping would silently leave an image out of every epoch.
-     */
-    private void requireNoLoneImageForBatchNorm(Dataset train) {
-        int batch = Math.min(config.batchSize(), train.count());
-        int last = train.count() % batch == 0 ? batch : train.count() % batch;
-        if (last > 1 || !config.batchNorm()) return;
-        long[] shape = {train.channels(), train.height(), train.width()};
-        if (Architecture.fewestBatchNormValuesPerImage(Architecture.build(config, shape), shape) > 1) return;
-        throw new IllegalArgumentException("batch_size = " + config.batchSize() + " on " + train.count()
-                + " training images leaves a last batch of 1 image, and batch norm needs more than 1 value per"
-                + " channel to train: choose a batch_size that leaves 0 or at least 2 images over, or use"
-                + " another number of images");
     }
 
     /**

@@ -72,9 +72,11 @@ public final class Trainer {
      * generator, so the run ends bit-identically to one that was never interrupted.
      *
      * @throws IllegalArgumentException if {@code from} has more epochs than the run, or dropout counters that do
-     *     not fit the network
+     *     not fit the network, or the last batch would hold 1 image where a batch norm needs more
+     *     ({@link LoneImageBatch})
      */
     public History fit(Dataset train, Dataset valid, TrainingState from, EpochListener listener) {
+        LoneImageBatch.require(network.root(), network.inputShape(), options.batchSize(), train.count());
         // The run's own buffers (one-hot targets, the best epoch's copy) live exactly as long as the run.
         try (Arena arena = new CountingArena()) {
             return fit(train, valid, from, listener, arena);
