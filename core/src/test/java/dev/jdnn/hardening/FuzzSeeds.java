@@ -8,10 +8,15 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
@@ -28,6 +33,7 @@ public final class FuzzSeeds {
         idxSeeds(root.resolve("IdxReaderFuzzTestInputs"));
         imageSeeds(root.resolve("ImageFolderFuzzTestInputs"));
         modelSeeds(root.resolve("ModelFileFuzzTestInputs"));
+        imageBytesSeeds(root.resolve("ImageFolderFuzzTestInputs"), root.resolve("ImageBytesFuzzTestInputs"));
     }
 
     private static void idxSeeds(Path inputs) throws IOException {
@@ -104,6 +110,46 @@ public final class FuzzSeeds {
         write(folder, "rgb-4x3.bmp", image(new BufferedImage(3, 4, BufferedImage.TYPE_3BYTE_BGR), "bmp"));
         write(folder, "gray-4x4.bmp", image(new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY), "bmp"));
         write(folder, "rgb-8x8.jpg", image(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), "jpeg"));
+        // Issue 20: a valid header claiming 65536 x 65536 pixels, refused from the header before the decoder allocates.
+        write(folder, "png-header-65536x65536", pngHeader(65536, 65536));
+    }
+
+    /** The in-memory image path (issue 20) starts from the folder's seeds. */
+    private static void imageBytesSeeds(Path folderSeeds, Path inputs) throws IOException {
+        Path decode = Files.createDirectories(inputs.resolve("decode"));
+        try (var seeds = Files.list(folderSeeds.resolve("readFolder"))) {
+            for (Path seed : seeds.toList()) write(decode, seed.getFileName().toString(), Files.readAllBytes(seed));
+        }
+    }
+
+    /** A gray 8-bit PNG whose IHDR (with its CRC) claims width x height, and an IDAT of one row. */
+    private static byte[] pngHeader(int width, int height) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream header = new DataOutputStream(ihdr);
+        header.writeInt(width);
+        header.writeInt(height);
+        header.write(new byte[] {8, 0, 0, 0, 0});
+        chunk(out, "IHDR", ihdr.toByteArray());
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (var deflater = new DeflaterOutputStream(idat)) {
+            deflater.write(new byte[1 + 16]);
+        }
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return bytes.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+        CRC32 crc = new CRC32();
+        crc.update(type.getBytes(StandardCharsets.US_ASCII));
+        crc.update(data);
+        out.writeInt(data.length);
+        out.writeBytes(type);
+        out.write(data);
+        out.writeInt((int) crc.getValue());
     }
 
     /** The image with a deterministic pattern, encoded as {@code format}. */
@@ -148,6 +194,11 @@ public final class FuzzSeeds {
         for (String method : List.of("load", "loadWithValidChecksum")) {
             Path folder = Files.createDirectories(inputs.resolve(method));
             for (Path file : files) write(folder, file.getFileName().toString(), Files.readAllBytes(file));
+            // Issue 20: a header length of 2^31 - 101 ran the heap out; the stream reader cannot see the size first.
+            write(folder, "header-length-2147483547", ModelFileBytes.withChecksum(ByteBuffer.allocate(
+                    ModelFileBytes.PREFIX + 64).order(ByteOrder.LITTLE_ENDIAN)
+                    .put("JDNNMODL".getBytes(StandardCharsets.US_ASCII)).putInt(1).putLong(Integer.MAX_VALUE - 100L)
+                    .put("{}".getBytes(StandardCharsets.US_ASCII)).array()));
         }
         try (var leftovers = Files.walk(scratch)) {
             for (Path p : leftovers.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
