@@ -65,6 +65,15 @@ class ConsumerProjectIT {
         assertPredictions(lines, "module dev.jdnn");
     }
 
+    @Test
+    void anotherPlatformByProperty() throws Exception {
+        Path app = copyWithSnippet("other-platform", false);
+        maven(app, "dependency:list", "-DoutputFile=dependencies.txt", "-DincludeScope=runtime",
+                "-DexcludeTypes=pom", "-Djdnn.platform=linux-arm64");
+        assertEquals(Set.of("dev.jdnn:jdnn:jar", "dev.jdnn:jdnn-natives:jar:linux-arm64"), dependencies(app),
+                "-Djdnn.platform=linux-arm64 should pick that platform's native jar");
+    }
+
     /** The same lines as app.Serve prints, computed here; logits are compared to 1e-4 (another process may time
      *  its dense layers to another implementation). */
     private static List<String> predictions(Path file) throws IOException {
@@ -103,6 +112,17 @@ class ConsumerProjectIT {
 
     /** Copies the consumer project, puts README's dependency snippet into its pom, builds it and lists its dependencies. */
     private static Path build(String name, boolean modular) throws Exception {
+        Path app = copyWithSnippet(name, modular);
+        maven(app, "package", "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt",
+                "dependency:list", "-DoutputFile=dependencies.txt", "-DincludeScope=runtime", "-DoutputAbsoluteArtifactFilename=false",
+                "-DexcludeTypes=pom");  // jdnn-platform itself, which holds no classes
+        assertEquals(Set.of("dev.jdnn:jdnn:jar", "dev.jdnn:jdnn-natives:jar:" + PLATFORM), dependencies(app),
+                "a library user's run-time dependencies");
+        return app;
+    }
+
+    /** A fresh copy of the consumer project with README's dependency snippet in its pom. */
+    private static Path copyWithSnippet(String name, boolean modular) throws IOException {
         Path app = WORK.resolve(name);
         delete(app);  // a fresh copy: an earlier run's files would be built too
         copy(Path.of(System.getProperty("jdnn.test.app")), app);
@@ -111,11 +131,6 @@ class ConsumerProjectIT {
         else Files.delete(moduleInfo);
         Path pom = app.resolve("pom.xml");
         Files.writeString(pom, Files.readString(pom).replace("<!-- README snippet -->", readmeSnippet()));
-        maven(app, "package", "dependency:build-classpath", "-Dmdep.outputFile=classpath.txt",
-                "dependency:list", "-DoutputFile=dependencies.txt", "-DincludeScope=runtime", "-DoutputAbsoluteArtifactFilename=false",
-                "-DexcludeTypes=pom");  // jdnn-platform itself, which holds no classes
-        assertEquals(Set.of("dev.jdnn:jdnn:jar", "dev.jdnn:jdnn-natives:jar:" + PLATFORM), dependencies(app),
-                "a library user's run-time dependencies");
         return app;
     }
 
