@@ -19,7 +19,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,11 +69,11 @@ class DilatedSimpleCNNTest {
                 for (int i = 0; i < IMAGES; i++) assertArrayEquals(logits[i], reloaded[i], "logits of image " + i);
             }
 
-            assertClose(logits, compiledLogits(model), 1e-5, "compiled model vs predictRaw");
+            LogitsAssert.assertClose(logits, compiledLogits(model), 1e-5, "compiled model vs predictRaw");
 
             Path onnx = dir.resolve("dilated.onnx");
             OnnxExport.write(model, onnx);
-            assertClose(logits, ortLogits(onnx), 1e-4, "ONNX Runtime vs predictRaw");
+            LogitsAssert.assertClose(logits, ortLogits(onnx), 1e-4, "ONNX Runtime vs predictRaw");
         }
     }
 
@@ -117,26 +116,5 @@ class DilatedSimpleCNNTest {
                 return (float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue();
             }
         }
-    }
-
-    /** Fails unless every logit is within tolerance of its row's largest |logit|, reporting the largest difference. */
-    private static void assertClose(float[][] expected, float[][] actual, double tolerance, String what) {
-        double worst = 0;
-        int worstRow = -1;
-        for (int i = 0; i < expected.length; i++) {
-            double scale = 1e-6;
-            for (float v : expected[i]) scale = Math.max(scale, Math.abs(v));
-            for (int j = 0; j < expected[i].length; j++) {
-                double relative = Math.abs(expected[i][j] - actual[i][j]) / scale;
-                if (!(relative <= worst)) {
-                    worst = relative;
-                    worstRow = i;
-                }
-            }
-        }
-        System.out.printf(Locale.ROOT, "%s: largest difference %.3g of the row's largest logit (image %d)%n", what,
-                worst, worstRow);
-        assertTrue(worst <= tolerance, String.format(Locale.ROOT, "%s: largest difference %.3g (image %d) > %.0g",
-                what, worst, worstRow, tolerance));
     }
 }

@@ -2,7 +2,6 @@ package dev.jdnn.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.NodeInfo;
@@ -12,6 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jdnn.LogitsAssert;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
 import dev.jdnn.data.Dataset;
@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,9 +155,11 @@ class OnnxRuntimeParityTest {
                 for (int i = 0; i < SINGLE_IMAGES; i++) single[i] = run(session, test.image(i), 1)[0];
             }
         }
-        assertClose(jdnn, batched, what + ": ORT batch " + IMAGES + " vs jdnn predictRaw");
-        assertClose(compiled, batched, what + ": ORT batch " + IMAGES + " vs jdnn's compiled model");
-        assertClose(Arrays.copyOf(jdnn, SINGLE_IMAGES), single, what + ": ORT batch 1 vs jdnn predictRaw");
+        LogitsAssert.assertClose(jdnn, batched, TOLERANCE, what + ": ORT batch " + IMAGES + " vs jdnn predictRaw");
+        LogitsAssert.assertClose(compiled, batched, TOLERANCE,
+                what + ": ORT batch " + IMAGES + " vs jdnn's compiled model");
+        LogitsAssert.assertClose(Arrays.copyOf(jdnn, SINGLE_IMAGES), single, TOLERANCE,
+                what + ": ORT batch 1 vs jdnn predictRaw");
     }
 
     private static float[][] compiledLogits(SimpleCNN model) {
@@ -181,27 +182,4 @@ class OnnxRuntimeParityTest {
         }
     }
 
-    private static void assertClose(float[][] expected, float[][] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": rows");
-        double worst = 0;
-        int worstRow = -1;
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i].length, actual[i].length, what + ": logits of image " + i);
-            double scale = 1e-6;
-            for (float v : expected[i]) scale = Math.max(scale, Math.abs(v));
-            for (int j = 0; j < expected[i].length; j++) {
-                double relative = Math.abs(expected[i][j] - actual[i][j]) / scale;
-                if (!(relative <= worst)) {
-                    worst = relative;
-                    worstRow = i;
-                }
-            }
-        }
-        System.out.printf(Locale.ROOT, "%s: largest difference %.3g of the row's largest logit (image %d)%n", what,
-                worst, worstRow);
-        assertTrue(worst <= TOLERANCE, String.format(Locale.ROOT, "%s: largest difference %.3g of the row's largest"
-                + " logit (image %d) > %.0g; jdnn %s, ORT %s", what, worst, worstRow, TOLERANCE,
-                worstRow < 0 ? "-" : Arrays.toString(expected[worstRow]),
-                worstRow < 0 ? "-" : Arrays.toString(actual[worstRow])));
-    }
 }
