@@ -21,9 +21,19 @@ Fixtures (src/test/resources/fixtures/layers/):
                                 groups 2) on a 2 x 4 x 7 x 8 input
   avg_pool.json                 AvgPool2d(3, stride 2, padding 1) with count_include_pad True and False on a
                                 2 x 3 x 7 x 8 input
+  dilated_grouped_steps.json    Conv2d(4->8, 3x3, dilation 2, padding 2, groups 2) -> ReLU -> BatchNorm2d(8) ->
+                                Conv2d(8->8, 3x3, padding 1, groups 8) -> ReLU -> MaxPool2d(2) -> Flatten ->
+                                Linear(128->5), three Adam steps on cross-entropy (batch 4, 4 x 8 x 8) in training
+                                mode: the dilated, grouped part of issue 16's cross-check (a residual comes later).
+                                Batch norm follows the ReLU because a conv bias right before batch norm has a zero
+                                gradient: Adam turns its rounding noise into steps of about lr, in both libraries
+                                differently, and the running mean inherits them
+
+Names given as arguments write only those fixtures, e.g. `... make_layer_fixtures.py dilated_grouped_steps`.
 """
 import json
 import os
+import sys
 
 import torch
 from torch import nn
@@ -228,12 +238,62 @@ def make_avg_pool(name, seed):
                        "with count_include_pad=False; loss = sum(output * R)"], tensors)
 
 
+def make_dilated_grouped_steps(name, seed, steps=3, batch=4, channels=4, size=8, classes=5, lr=0.01):
+    torch.manual_seed(seed)
+    conv1 = nn.Conv2d(channels, 8, 3, dilation=2, padding=2, groups=2)
+    bn = nn.BatchNorm2d(8, eps=BN_EPS, momentum=BN_MOMENTUM)
+    conv2 = nn.Conv2d(8, 8, 3, padding=1, groups=8)
+    dense = nn.Linear(8 * (size // 2) ** 2, classes)
+    with torch.no_grad():  # away from the defaults (1, 0) so scale and shift matter
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+    # Batch norm after the ReLU: right after conv1 it would cancel conv1's bias (see the docstring).
+    net = nn.Sequential(conv1, nn.ReLU(), bn, conv2, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), dense).train()
+    parameters = {"conv1.weight": conv1.weight, "conv1.bias": conv1.bias, "bn.weight": bn.weight,
+                  "bn.bias": bn.bias, "bn.running_mean": bn.running_mean, "bn.running_var": bn.running_var,
+                  "conv2.weight": conv2.weight, "conv2.bias": conv2.bias,
+                  "dense.weight": dense.weight, "dense.bias": dense.bias}
+    tensors = {"before." + key: tensor(value) for key, value in parameters.items()}
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+    for step in range(steps):
+        x = torch.randn(batch, channels, size, size)
+        y = torch.randint(0, classes, (batch,))
+        tensors[f"input.{step}"] = tensor(x)
+        tensors[f"labels.{step}"] = tensor(y.to(torch.float32))
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+    tensors["losses"] = tensor(torch.tensor(losses))
+    tensors.update({"after." + key: tensor(value) for key, value in parameters.items()})
+    write(name, seed, [f"{steps} steps of torch.optim.Adam(lr={lr}, betas=(0.9, 0.999), eps=1e-8) on the mean "
+                       "cross-entropy of the logits, in training mode (batch norm on batch statistics, momentum "
+                       f"{BN_MOMENTUM}, i.e. the seed's {1 - BN_MOMENTUM}); step k reads input.k and labels.k "
+                       "(class indices as floats)",
+                       "losses[k] is the loss of step k before its update; before.* are the initial parameters "
+                       "and running statistics, after.* those after the last step",
+                       "conv weights are [out, in / groups, kh, kw]; dense [out, in] with in ordered (c, y, x)"],
+          tensors)
+    print("losses", losses)
+
+
+FIXTURES = {
+    "conv_pool_dense": lambda: make("conv_pool_dense", 20240601, with_bn=False),
+    "conv_bn_relu_pool_dense": lambda: make("conv_bn_relu_pool_dense", 20240602, with_bn=True),
+    "adam_steps": lambda: make_adam_steps("adam_steps", 20240603),
+    "activations": lambda: make_activations("activations", 20240604),
+    "conv_dilated_grouped": lambda: make_conv_dilated_grouped("conv_dilated_grouped", 20240604),
+    "avg_pool": lambda: make_avg_pool("avg_pool", 20240605),
+    "dilated_grouped_steps": lambda: make_dilated_grouped_steps("dilated_grouped_steps", 20240606),
+}
+
 if __name__ == "__main__":
     torch.set_num_threads(1)
     os.makedirs(OUT_DIR, exist_ok=True)
-    make("conv_pool_dense", 20240601, with_bn=False)
-    make("conv_bn_relu_pool_dense", 20240602, with_bn=True)
-    make_adam_steps("adam_steps", 20240603)
-    make_activations("activations", 20240604)
-    make_conv_dilated_grouped("conv_dilated_grouped", 20240604)
-    make_avg_pool("avg_pool", 20240605)
+    unknown = [n for n in sys.argv[1:] if n not in FIXTURES]
+    if unknown:
+        sys.exit(f"unknown fixtures {unknown}; known: {list(FIXTURES)}")
+    for fixture_name in sys.argv[1:] or FIXTURES:
+        FIXTURES[fixture_name]()
