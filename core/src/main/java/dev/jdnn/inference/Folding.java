@@ -30,7 +30,8 @@ import java.util.List;
  * compiled model does not depend on the network afterwards.
  * <p>Folding y = s * (x - mean) / sqrt(var + eps) + t into x = W u + b gives, per output channel o,
  * W'[o] = W[o] * k[o] and b'[o] = (b[o] - mean[o]) * k[o] + t[o], with k = s / sqrt(var + eps),
- * computed in double and rounded once.
+ * computed in double and rounded once. A convolution without a bias folds as one with a zero bias, so with batch norm
+ * after it it compiles with the bias b'[o] = (0 - mean[o]) * k[o] + t[o], and without, with a bias of zeros.
  */
 final class Folding {
     /** A layer of the flattened graph with its own parameters and its per-sample input shape. */
@@ -178,7 +179,8 @@ final class Folding {
             this.kind = kind;
             this.weightDims = weightDims;
             this.weights = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
-            this.bias = parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT);
+            this.bias = parameters.size() > 1 ? parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT)
+                    : new float[Math.toIntExact(outputShape[0])]; // a bias-free convolution: one zero per channel
             this.strides = strides;
             this.dilates = dilates;
             this.padBefore = padBefore;

@@ -18,15 +18,18 @@ import java.util.Locale;
  * A dilation d spaces the filter's taps d apart, so it spans (filterSize - 1) * d + 1 inputs ('same' pads for
  * that span). With g groups, each g-th of the output channels sees only the matching g-th of the input channels;
  * g equal to the input channels is a depthwise convolution. Weights are [out, in / groups, kh, kw] (PyTorch's and
- * ONNX's order; oihw for one group), the bias has one value per output channel.
+ * ONNX's order; oihw for one group), the bias has one value per output channel. A convolution followed by batch
+ * norm needs no bias (PyTorch's {@code bias=False}): the norm's shift takes its place, and a bias there would only
+ * learn from rounding noise; {@link #withoutBias()} gives one, whose only parameter is the weight.
  *
  * @param padding 'same' or 'valid'; null when {@code pads} are given
  * @param pads explicit padding; null when {@code padding} is given
  * @param dilation 1 (no gaps) or more
  * @param groups 1 or more, dividing both channel counts
+ * @param bias whether a bias is added (every constructor but the canonical one adds it)
  */
 public record Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding,
-                            Pads pads, long dilation, long groups) implements Layer {
+                            Pads pads, long dilation, long groups, boolean bias) implements Layer {
     public Convolution2D {
         Shapes.requirePositive("inChannels", inChannels);
         Shapes.requirePositive("outChannels", outChannels);
@@ -50,6 +53,12 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
         }
     }
 
+    /** A convolution with a bias and 'same' or 'valid' padding or explicit pads. */
+    public Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding, Pads pads,
+                         long dilation, long groups) {
+        this(inChannels, outChannels, filterSize, stride, padding, pads, dilation, groups, true);
+    }
+
     /** An undilated, ungrouped convolution with 'same' or 'valid' padding. */
     public Convolution2D(long inChannels, long outChannels, long filterSize, long stride, Padding padding) {
         this(inChannels, outChannels, filterSize, stride, padding, null, 1, 1);
@@ -67,12 +76,17 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
         this(inChannels, outChannels, filterSize, stride, null, pads, dilation, groups);
     }
 
+    /** This convolution without a bias. */
+    public Convolution2D withoutBias() {
+        return new Convolution2D(inChannels, outChannels, filterSize, stride, padding, pads, dilation, groups, false);
+    }
+
     @Override
     public String name() {
         return "conv2d(" + inChannels + "->" + outChannels + ", " + filterSize + "x" + filterSize
                 + (stride == 1 ? "" : ", stride " + stride) + (dilation == 1 ? "" : ", dilation " + dilation)
                 + (groups == 1 ? "" : ", groups " + groups) + ", "
-                + (pads != null ? pads : padding.name().toLowerCase(Locale.ROOT)) + ")";
+                + (pads != null ? pads : padding.name().toLowerCase(Locale.ROOT)) + (bias ? "" : ", no bias") + ")";
     }
 
     /** The inputs the (dilated) filter spans along each axis: (filterSize - 1) * dilation + 1. */
@@ -99,10 +113,10 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
 
     @Override
     public List<ParameterSpec> parameters(long[] inputShape) {
-        return List.of(
-                new ParameterSpec("weight", ParameterSpec.Kind.WEIGHT,
-                        new long[] {outChannels, inChannels / groups, filterSize, filterSize}),
-                new ParameterSpec("bias", ParameterSpec.Kind.BIAS, new long[] {outChannels}));
+        ParameterSpec weight = new ParameterSpec("weight", ParameterSpec.Kind.WEIGHT,
+                new long[] {outChannels, inChannels / groups, filterSize, filterSize});
+        if (!bias) return List.of(weight);
+        return List.of(weight, new ParameterSpec("bias", ParameterSpec.Kind.BIAS, new long[] {outChannels}));
     }
 
     /** Padding before (top, left) and after (bottom, right) for a per-sample input shape. */
@@ -128,7 +142,8 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
         Primitives primitives = new Primitives(new long[] {stride, stride},
                 new long[] {dilation - 1, dilation - 1}, pads[0], pads[1]);
         return new WeightedPlan(context, primitives, input, weightDims,
-                groups == 1 ? FormatTag.OIHW : FormatTag.GOIHW, dst, mode, weight, parameters.get(1), needGradInput);
+                groups == 1 ? FormatTag.OIHW : FormatTag.GOIHW, dst, mode, weight, bias ? parameters.get(1) : null,
+                needGradInput);
     }
 
     /** Direct convolution with this layer's strides, dilation (as oneDNN counts it: d - 1) and padding. */

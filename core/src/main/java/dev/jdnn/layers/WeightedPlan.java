@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * where they differ from the input, the stored weights or the incoming gradient. The weights are stored plain
  * in the model's flat block, or, for training plans of a network, in the layout the network's
  * {@link KernelLayouts} chose; where the primitive wants another layout they are reordered before each forward,
- * and their gradient back into the block's layout after each backward.
+ * and their gradient back into the block's layout after each backward. Without a bias parameter the primitives
+ * get no bias descriptor: oneDNN then adds none and computes no bias gradient.
  */
 final class WeightedPlan implements LayerPlan {
     /** Makes the three primitive descriptors of one family; a layer supplies its geometry through it. */
@@ -62,6 +63,7 @@ final class WeightedPlan implements LayerPlan {
     /**
      * @param weightDims the weights' dimensions as the primitive sees them, plain as {@code plainTag}
      * @param dst the output descriptor to ask for (format any, or a fixed plain one)
+     * @param bias the bias, or null for a layer without one
      */
     WeightedPlan(PlanContext context, Primitives primitives, Tensor input, long[] weightDims, FormatTag plainTag,
                  MemoryDesc dst, Mode mode, Parameter weight, Parameter bias, boolean needGradInput) {
@@ -72,7 +74,7 @@ final class WeightedPlan implements LayerPlan {
         this.biasParam = bias;
         this.needGradInput = needGradInput && mode == Mode.TRAINING;
         Arena arena = context.arena();
-        MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, bias.spec().dims());
+        MemoryDesc biasDesc = biasDesc();
         PropKind prop = mode == Mode.TRAINING ? PropKind.FORWARD_TRAINING : PropKind.FORWARD_INFERENCE;
         forwardDesc = primitives.forward(arena, prop, any(input.dims()), any(weightDims), biasDesc, dst);
         src = Step.inLayout(context, input, forwardDesc.query(Query.SRC));
@@ -83,11 +85,18 @@ final class WeightedPlan implements LayerPlan {
         storedWeights = Tensor.wrap(new Memory(stored, context.engine(), arena, weight.value()));
         weights = Step.inLayout(context, storedWeights, forwardDesc.query(Query.WEIGHTS));
         weightsReorder = Step.reorder(context, storedWeights, weights);
-        Tensor biasTensor = Tensor.wrap(new Memory(biasDesc, context.engine(), arena, bias.value()));
         output = Tensor.of(arena, forwardDesc.query(Query.DST));
-        forward = Step.of(context, forwardDesc).arg(Arg.SRC, src).arg(Arg.WEIGHTS, weights)
-                .arg(Arg.BIAS, biasTensor).arg(Arg.DST, output).build();
+        Step.Binder binder = Step.of(context, forwardDesc).arg(Arg.SRC, src).arg(Arg.WEIGHTS, weights)
+                .arg(Arg.DST, output);
+        if (bias != null) binder.arg(Arg.BIAS, new Memory(biasDesc, context.engine(), arena, bias.value()));
+        forward = binder.build();
         if (this.needGradInput) gradInput = Tensor.of(arena, input.desc());
+    }
+
+    /** The bias's plain descriptor, or null (no bias) for a layer without one. */
+    private MemoryDesc biasDesc() {
+        return biasParam == null ? null
+                : MemoryDesc.of(context.arena(), DataType.F32, FormatTag.A, biasParam.spec().dims());
     }
 
     private MemoryDesc any(long[] dims) {
@@ -116,7 +125,7 @@ final class WeightedPlan implements LayerPlan {
         if (backwardWeights != null) throw new IllegalStateException("gradient output is already bound");
         Arena arena = context.arena();
         MemoryDesc weightsAny = any(storedWeights.dims());
-        MemoryDesc biasDesc = MemoryDesc.of(arena, DataType.F32, FormatTag.A, biasParam.spec().dims());
+        MemoryDesc biasDesc = biasDesc();
         PrimitiveDesc weightsDesc = inStoredLayout(primitives.backwardWeights(arena, src.desc(), weightsAny,
                 biasDesc, output.desc(), forwardDesc), biasDesc);
         Tensor diffDst = Step.inLayout(context, gradOutput, weightsDesc.query(Query.DIFF_DST));
@@ -124,9 +133,12 @@ final class WeightedPlan implements LayerPlan {
         Tensor storedGrad = Tensor.wrap(new Memory(storedWeights.desc(), context.engine(), arena, weightParam.grad()));
         Tensor diffWeights = Step.inLayout(context, storedGrad, weightsDesc.query(Query.DIFF_WEIGHTS));
         diffWeightsReorder = Step.reorder(context, diffWeights, storedGrad);
-        Tensor diffBias = Tensor.wrap(new Memory(biasDesc, context.engine(), arena, biasParam.grad()));
-        backwardWeights = Step.of(context, weightsDesc).arg(Arg.SRC, src).arg(Arg.DIFF_DST, diffDst)
-                .arg(Arg.DIFF_WEIGHTS, diffWeights).arg(Arg.DIFF_BIAS, diffBias).build();
+        Step.Binder binder = Step.of(context, weightsDesc).arg(Arg.SRC, src).arg(Arg.DIFF_DST, diffDst)
+                .arg(Arg.DIFF_WEIGHTS, diffWeights);
+        if (biasParam != null) {
+            binder.arg(Arg.DIFF_BIAS, new Memory(biasDesc, context.engine(), arena, biasParam.grad()));
+        }
+        backwardWeights = binder.build();
         if (needGradInput) {
             PrimitiveDesc dataDesc = primitives.backwardData(arena, any(input.dims()), weightsAny, diffDst.desc(),
                     forwardDesc);

@@ -127,7 +127,9 @@ final class OnnxGraph {
                     attributes.add(OnnxMessages.intsAttribute("dilations", conv.dilation(), conv.dilation()));
                 }
                 if (conv.groups() != 1) attributes.add(OnnxMessages.intAttribute("group", conv.groups()));
-                node("Conv", placed.path(), List.of(current, parameters[0], parameters[1]),
+                List<String> inputs = new ArrayList<>(List.of(current));
+                inputs.addAll(List.of(parameters)); // no B input for a bias-free convolution without batch norm
+                node("Conv", placed.path(), inputs,
                         attributes.toArray(ProtoWriter[]::new));
                 return fold;
             }
@@ -259,16 +261,25 @@ final class OnnxGraph {
 
     /**
      * The weight and bias initializers of a convolution or dense layer, with {@code norm}'s batch norm folded in
-     * when given, as jdnn's compiled model folds it ({@link BatchNorm#foldInto}).
+     * when given, as jdnn's compiled model folds it ({@link BatchNorm#foldInto}). A convolution without a bias gets
+     * only its weight, or, with batch norm folded in, the bias the fold makes of a zero one, named after the weight
+     * ({@code 0.0.bias} beside {@code 0.0.weight}).
      */
     private String[] affineInitializers(Placed layer, Placed norm) {
         Parameter weight = layer.parameters().get(0);
-        Parameter bias = layer.parameters().get(1);
         float[] w = values(weight);
-        float[] b = values(bias);
+        boolean hasBias = layer.parameters().size() > 1;
+        if (!hasBias && norm == null) {
+            return new String[] {initializer(weight.spec().name(), weight.spec().dims(), w)};
+        }
+        long channels = weight.spec().dims()[0];
+        float[] b = hasBias ? values(layer.parameters().get(1)) : new float[Math.toIntExact(channels)];
         if (norm != null) ((BatchNorm) norm.layer()).foldInto(w, b, norm.parameters());
-        return new String[] {initializer(weight.spec().name(), weight.spec().dims(), w),
-                initializer(bias.spec().name(), bias.spec().dims(), b)};
+        String weightName = weight.spec().name();
+        String biasName = hasBias ? layer.parameters().get(1).spec().name()
+                : weightName.substring(0, weightName.length() - "weight".length()) + "bias";
+        return new String[] {initializer(weightName, weight.spec().dims(), w),
+                initializer(biasName, new long[] {channels}, b)};
     }
 
     private String initializer(String name, long[] dims, float[] values) {
