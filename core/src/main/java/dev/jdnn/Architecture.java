@@ -9,13 +9,16 @@ import dev.jdnn.layers.Dense;
 import dev.jdnn.layers.DenseBlock;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.Graph;
 import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.Pooling2D;
 import dev.jdnn.layers.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -26,7 +29,16 @@ import java.util.SplittableRandom;
 final class Architecture {
     private Architecture() {}
 
-    static Sequential build(SimpleCNNConfig c, long[] inputShape) {
+    /** The blocks' labels in a summary, by the index of the block (the first part of its nodes' names). */
+    static Map<String, String> blockLabels(SimpleCNNConfig c) {
+        Map<String, String> labels = new HashMap<>();
+        int convBlocks = c.inChannels().size();
+        for (int i = 0; i < convBlocks; i++) labels.put(Integer.toString(i), "ConvBlock2D");
+        for (int i = 0; i + 1 < c.inFeatures().size(); i++) labels.put(Integer.toString(convBlocks + 1 + i), "DenseBlock");
+        return labels;
+    }
+
+    static Graph build(SimpleCNNConfig c, long[] inputShape) {
         if (inputShape.length != 3) {
             throw new IllegalArgumentException("SimpleCNN takes images of shape [channels, height, width], got "
                     + Arrays.toString(inputShape));
@@ -67,7 +79,7 @@ final class Architecture {
                     c.dropout() && c.dropoutRate() > 0 ? new Dropout(c.dropoutRate(), dropoutSeeds.nextLong()) : null));
         }
         layers.add(new Dense(features.getLast(), c.outFeatures()));
-        return new Sequential("SimpleCNN", layers);
+        return Graph.chain(new Sequential("SimpleCNN", layers), inputShape);
     }
 
     private static long product(long[] dims) {

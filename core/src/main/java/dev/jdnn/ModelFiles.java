@@ -123,7 +123,7 @@ final class ModelFiles {
             Preprocessing preprocessing = PreprocessingJson.read(header.get("preprocessing"), (int) inputShape[0], file);
             List<ParameterSpec> specs;
             try {
-                specs = Architecture.build(config, inputShape).parameters(inputShape);
+                specs = Architecture.build(config, inputShape).parameters();
             } catch (IllegalArgumentException e) {
                 throw new ModelFormatException(file, "the config does not fit the input shape "
                         + Arrays.toString(inputShape) + ": " + e.getMessage(), e);

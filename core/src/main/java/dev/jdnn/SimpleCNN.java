@@ -5,7 +5,7 @@ import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Preprocessing;
 import dev.jdnn.io.ModelReader;
 import dev.jdnn.layers.Network;
-import dev.jdnn.layers.Sequential;
+import dev.jdnn.layers.Graph;
 import dev.jdnn.runtime.Prelinker;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
@@ -124,7 +124,7 @@ public final class SimpleCNN implements AutoCloseable {
         preprocessing.requireChannels(train.channels());
         // Trainer.fit checks this too; here it comes before the network is rebuilt, so a fitted model stays as it was.
         long[] shape = {train.channels(), train.height(), train.width()};
-        LoneImageBatch.require(Architecture.build(config, shape), shape, config.batchSize(), train.count());
+        LoneImageBatch.require(Architecture.build(config, shape), config.batchSize(), train.count());
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(shape);
         ParameterInit.apply(network.parameters().parameters(),
@@ -389,7 +389,7 @@ public final class SimpleCNN implements AutoCloseable {
     public String summary(long channels, long height, long width) {
         requireOpen();
         return Summary.of(Architecture.build(config, new long[] {channels, height, width}),
-                new long[] {channels, height, width});
+                Architecture.blockLabels(config));
     }
 
     /** The network the model trains and predicts with (null before fit or load). */
@@ -408,10 +408,10 @@ public final class SimpleCNN implements AutoCloseable {
      * wrong shape leaves a fitted model as it was; the old network is freed before the new one is allocated.
      */
     void rebuild(long[] inputShape) {
-        Sequential architecture = Architecture.build(config, inputShape);
+        Graph architecture = Architecture.build(config, inputShape);
         if (network != null) network.close();
         network = null;
-        network = new Network(architecture, inputShape);
+        network = new Network(architecture);
     }
 
     /** What {@link #load} restores besides the network. */

@@ -2,166 +2,233 @@ package dev.jdnn.inference;
 
 import dev.jdnn.layers.Activation;
 import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.Add;
 import dev.jdnn.layers.BatchNorm;
+import dev.jdnn.layers.Concat;
 import dev.jdnn.layers.Convolution2D;
 import dev.jdnn.layers.Dense;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.EltwiseOp;
 import dev.jdnn.layers.Flatten;
 import dev.jdnn.layers.GlobalAveragePooling2D;
-import dev.jdnn.layers.Layer;
+import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.Mul;
 import dev.jdnn.layers.Network;
+import dev.jdnn.layers.Op;
 import dev.jdnn.layers.Parameter;
 import dev.jdnn.layers.Pooling2D;
-import dev.jdnn.layers.Sequential;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.runtime.Memory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns a trained network into inference operations: each batch norm folded into the convolution or
- * dense layer before it, activations fused as post-ops (softmax, which is not element-wise, stays a
- * step of its own), dropout removed, and a flatten in front of a dense layer dropped because the dense
- * layer reads the 4-D tensor directly. The folded weights are copied into {@code owner}, so the
- * compiled model does not depend on the network afterwards.
+ * Turns a trained network's graph into inference operations: each batch norm folded into the convolution or dense
+ * layer before it, activations fused as post-ops (softmax, which is not element-wise, stays a step of its own; an
+ * activation after an op that takes no post-ops becomes one), a residual addition fused into the convolution that
+ * gives one of its addends as a sum post-op, dropout removed, and a flatten in front of dense layers dropped because
+ * they read the 4-D tensor directly. A fusion only takes a value that nothing else reads. The folded weights are
+ * copied into {@code owner}, so the compiled model does not depend on the network afterwards.
  * <p>Folding y = s * (x - mean) / sqrt(var + eps) + t into x = W u + b gives, per output channel o,
  * W'[o] = W[o] * k[o] and b'[o] = (b[o] - mean[o]) * k[o] + t[o], with k = s / sqrt(var + eps),
  * computed in double and rounded once. A convolution without a bias folds as one with a zero bias, so with batch norm
  * after it it compiles with the bias b'[o] = (0 - mean[o]) * k[o] + t[o], and without, with a bias of zeros.
  */
 final class Folding {
-    /** A layer of the flattened graph with its own parameters and its per-sample input shape. */
-    private record Placed(Layer layer, List<Parameter> parameters, long[] inputShape) {}
-
+    private final Graph graph;
+    private final List<Parameter> parameters;
     private final Arena owner;
-    private final List<InferenceOp> ops = new ArrayList<>();
-    private Pending pending;
-    /** The C x H x W shape a dropped flatten received, which the dense layer after it reads directly. */
-    private long[] unflattened;
+    /** The ops so far; an entry stays a {@link Pending} (open to fusions) until the end. */
+    private final List<Object> ops = new ArrayList<>();
+    /** For each graph value, the inference value that holds it (0: the images, i + 1: op i's output). */
+    private final int[] at;
+    /** For each graph value, whether every reader of its inference value reads it through this graph value. */
+    private final boolean[] owned;
+    /** For each graph value a dropped flatten gave, the C x H x W shape the dense layers after it read. */
+    private final long[][] unflattened;
 
-    private Folding(Arena owner) {
+    private Folding(Network network, Arena owner) {
+        this.graph = network.graph();
+        this.parameters = network.parameters().parameters();
         this.owner = owner;
+        this.at = new int[graph.nodes().size() + 1];
+        this.owned = new boolean[at.length];
+        this.unflattened = new long[at.length][];
+        owned[0] = true;
     }
 
     /** The network's inference operations, with folded weights allocated in {@code owner}. */
     static List<InferenceOp> fold(Network network, Arena owner) {
-        List<Placed> layers = new ArrayList<>();
-        flatten(network.root(), network.parameters().parameters(), network.inputShape(), layers);
-        Folding folding = new Folding(owner);
-        for (int i = 0; i < layers.size(); i++) {
-            Layer next = i + 1 < layers.size() ? layers.get(i + 1).layer() : null;
-            folding.add(layers.get(i), next);
-        }
-        folding.flush();
-        return List.copyOf(folding.ops);
+        Folding folding = new Folding(network, owner);
+        for (int i = 0; i < folding.graph.nodes().size(); i++) folding.add(i);
+        return folding.ops.stream().map(op -> op instanceof Pending p ? p.toOp(owner) : (InferenceOp) op).toList();
     }
 
-    private static void flatten(Layer layer, List<Parameter> parameters, long[] inputShape, List<Placed> into) {
-        if (layer instanceof Sequential sequential) {
-            int offset = 0;
-            long[] shape = inputShape;
-            for (Layer child : sequential.layers()) {
-                int count = child.parameters(shape).size();
-                flatten(child, parameters.subList(offset, offset + count), shape, into);
-                offset += count;
-                shape = child.outputShape(shape);
-            }
-        } else {
-            into.add(new Placed(layer, parameters, inputShape));
-        }
-    }
-
-    private void add(Placed placed, Layer next) {
-        Layer layer = placed.layer();
-        long[] in = placed.inputShape();
-        switch (layer) {
+    private void add(int node) {
+        Graph.Node n = graph.node(node);
+        int value = node + 1;
+        long[] in = graph.inputShapes(node).getFirst();
+        int x = n.inputs().getFirst();
+        List<Parameter> own = parameters.subList(graph.parameterStart(node),
+                graph.parameterStart(node) + graph.parameterCount(node));
+        switch (n.op()) {
             case Convolution2D conv -> {
-                flush();
                 long[][] pads = conv.paddings(in);
                 // Grouped weights [out, in / g, k, k] are oneDNN's [g, out / g, in / g, k, k]: the same floats, so
                 // batch norm still folds per output channel, each a contiguous run of in / g * k * k weights.
                 long g = conv.groups();
-                long[] weightDims = g == 1 ? placed.parameters().get(0).spec().dims() : new long[] {g,
+                long[] weightDims = g == 1 ? own.get(0).spec().dims() : new long[] {g,
                         conv.outChannels() / g, conv.inChannels() / g, conv.filterSize(), conv.filterSize()};
                 long dilates = conv.dilation() - 1;
-                pending = new Pending(layer, InferenceOp.Affine.Kind.CONVOLUTION, weightDims, placed.parameters(),
+                emit(value, new Pending(conv, InferenceOp.Affine.Kind.CONVOLUTION, at[x], weightDims, own,
                         new long[] {conv.stride(), conv.stride()}, new long[] {dilates, dilates}, pads[0], pads[1],
-                        conv.outputShape(in));
+                        conv.outputShape(in)));
             }
             case Dense dense -> {
-                flush();
                 // After a conv stack the weights O x (C*H*W) are read as O x C x H x W: the same floats.
-                long[] source = unflattened != null ? unflattened : in;
-                unflattened = null;
+                long[] source = unflattened[x] != null ? unflattened[x] : in;
                 long[] dims = source.length == 3 ? new long[] {dense.outFeatures(), source[0], source[1], source[2]}
                         : new long[] {dense.outFeatures(), dense.inFeatures()};
-                pending = new Pending(layer, InferenceOp.Affine.Kind.DENSE, dims, placed.parameters(),
-                        null, null, null, null, dense.outputShape(in));
+                emit(value, new Pending(dense, InferenceOp.Affine.Kind.DENSE, at[x], dims, own, null, null, null, null,
+                        dense.outputShape(in)));
             }
-            case BatchNorm norm -> requirePendingBeforeActivation(layer).fold(norm, placed.parameters());
-            case Activation activation -> addActivation(activation, in);
-            case Pooling2D pool -> {
-                flush();
-                long[][] pads = pool.paddings(in);
-                ops.add(new InferenceOp.Pool(pool.algorithm(), new long[] {pool.filterSize(), pool.filterSize()},
-                        new long[] {pool.stride(), pool.stride()}, pads[0], pads[1], pool.outputShape(in)));
-            }
-            case GlobalAveragePooling2D pool -> {
-                flush();
-                ops.add(new InferenceOp.Pool(Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]},
-                        new long[] {1, 1}, new long[] {0, 0}, new long[] {0, 0}, pool.outputShape(in)));
-            }
-            case Dropout ignored -> { } // the identity at inference
-            case Flatten ignored -> {
-                if (!(next instanceof Dense)) {
-                    throw new UnsupportedOperationException("a flatten is only compiled for inference in front of a"
-                            + " dense layer, which reads its input unflattened; here it is followed by "
-                            + (next == null ? "nothing" : next.name()));
+            case BatchNorm norm -> {
+                Pending pending = fusable(x);
+                if (pending == null || pending.activated()) {
+                    throw new UnsupportedOperationException(norm.name() + " must directly follow a convolution or"
+                            + " dense layer whose output nothing else reads, to be folded into it for inference");
                 }
-                unflattened = in;
+                pending.fold(norm, own);
+                alias(value, x);
             }
-            default -> throw new UnsupportedOperationException("layer " + layer.name() + " ("
-                    + layer.getClass().getSimpleName() + ") cannot be compiled for inference; supported: convolution,"
-                    + " dense, batch norm, activation, pooling, global average pooling, dropout, flatten");
+            case Activation activation -> addActivation(value, x, activation, in);
+            case Pooling2D pool -> {
+                long[][] pads = pool.paddings(in);
+                emit(value, new InferenceOp.Pool(at[x], pool.algorithm(), new long[] {pool.filterSize(),
+                        pool.filterSize()}, new long[] {pool.stride(), pool.stride()}, pads[0], pads[1],
+                        pool.outputShape(in)));
+            }
+            case GlobalAveragePooling2D pool -> emit(value, new InferenceOp.Pool(at[x],
+                    Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]}, new long[] {1, 1},
+                    new long[] {0, 0}, new long[] {0, 0}, pool.outputShape(in)));
+            case Dropout ignored -> alias(value, x); // the identity at inference
+            case Flatten ignored -> {
+                for (Graph.Use use : graph.uses(value)) {
+                    if (!(graph.node(use.node()).op() instanceof Dense)) {
+                        throw new UnsupportedOperationException("a flatten is only compiled for inference in front of"
+                                + " dense layers, which read their input unflattened; here it is followed by "
+                                + graph.node(use.node()).op().name());
+                    }
+                }
+                alias(value, x);
+                unflattened[value] = unflattened[x] != null ? unflattened[x] : in;
+            }
+            case Add ignored -> addSum(node, value);
+            case Mul ignored -> binary(node, value, Algorithm.BINARY_MUL);
+            case Concat concat -> emit(value, new InferenceOp.Concat(
+                    n.inputs().stream().map(v -> at[v]).toList(), concat.outputShape(graph.inputShapes(node))));
+            default -> throw new UnsupportedOperationException("operation " + n.op().name() + " ("
+                    + n.op().getClass().getSimpleName() + ") cannot be compiled for inference; supported: convolution,"
+                    + " dense, batch norm, activation, pooling, global average pooling, dropout, flatten, add, mul,"
+                    + " concat");
         }
     }
 
-    private void addActivation(Activation activation, long[] in) {
-        if (activation.function() == ActivationFunction.SOFTMAX) {
-            flush();
-            ops.add(new InferenceOp.Softmax(activation.outputShape(in)));
-            return;
+    private void addActivation(int value, int x, Activation activation, long[] in) {
+        switch (activation.function()) {
+            case LINEAR -> alias(value, x);
+            case SOFTMAX -> emit(value, new InferenceOp.Softmax(at[x], activation.outputShape(in)));
+            default -> {
+                List<EltwiseOp> postOps = activation.asPostOps().orElseThrow();
+                Object producer = producer(x);
+                if (owned(x) && producer instanceof Pending pending) {
+                    pending.postOps.addAll(postOps);
+                    alias(value, x);
+                } else if (owned(x) && producer instanceof InferenceOp.Binary binary) {
+                    List<EltwiseOp> all = new ArrayList<>(binary.postOps());
+                    all.addAll(postOps);
+                    ops.set(at[x] - 1, new InferenceOp.Binary(binary.algorithm(), binary.first(), binary.second(),
+                            List.copyOf(all), binary.outputShape()));
+                    alias(value, x);
+                } else {
+                    emit(value, new InferenceOp.Eltwise(at[x], postOps, activation.outputShape(in)));
+                }
+            }
         }
-        if (pending == null) {
-            throw new UnsupportedOperationException(activation.name() + " must follow a convolution or dense layer"
-                    + " (optionally with batch norm) to be fused into it for inference");
-        }
-        pending.postOps.addAll(activation.asPostOps().orElseThrow());
-        pending.activated = true;
     }
 
-    private Pending requirePendingBeforeActivation(Layer layer) {
-        if (pending == null || pending.activated) {
-            throw new UnsupportedOperationException(layer.name() + " must directly follow a convolution or dense"
-                    + " layer to be folded into it for inference");
+    /**
+     * An addition: fused as a sum post-op into a convolution that gives one addend, when nothing else reads that
+     * addend and the other one is ready before the convolution runs; else a binary add.
+     */
+    private void addSum(int node, int value) {
+        List<Integer> inputs = graph.node(node).inputs();
+        boolean sameShapes = Arrays.equals(graph.shape(inputs.get(0)), graph.shape(inputs.get(1)));
+        for (int k = 0; sameShapes && k < 2; k++) {
+            int addend = inputs.get(k);
+            int other = inputs.get(1 - k);
+            if (at[addend] != at[other] && fusable(addend) instanceof Pending conv
+                    && conv.kind == InferenceOp.Affine.Kind.CONVOLUTION && conv.sumInput < 0
+                    && at[other] < at[addend]) {
+                conv.sumInput = at[other];
+                conv.sumAt = conv.postOps.size();
+                alias(value, addend);
+                return;
+            }
         }
-        return pending;
+        binary(node, value, Algorithm.BINARY_ADD);
     }
 
-    private void flush() {
-        if (pending == null) return;
-        ops.add(pending.toOp(owner));
-        pending = null;
+    /** A binary op; the input of the full shape goes first, since oneDNN broadcasts only the second. */
+    private void binary(int node, int value, Algorithm algorithm) {
+        List<Integer> inputs = graph.node(node).inputs();
+        long[] output = graph.shape(value);
+        boolean swap = !Arrays.equals(graph.shape(inputs.get(0)), output);
+        if (swap && !Arrays.equals(graph.shape(inputs.get(1)), output)) {
+            throw new UnsupportedOperationException(graph.node(node).op().name() + " of "
+                    + Arrays.toString(graph.shape(inputs.get(0))) + " and " + Arrays.toString(graph.shape(inputs.get(1)))
+                    + " broadcasts both inputs; compiled inference needs one of them to have the output's shape");
+        }
+        int first = at[inputs.get(swap ? 1 : 0)];
+        int second = at[inputs.get(swap ? 0 : 1)];
+        emit(value, new InferenceOp.Binary(algorithm, first, second, List.of(), output));
     }
 
-    /** The convolution or dense layer being folded, with copies of its weights and bias. */
+    /** The convolution or dense layer that gives {@code x}, when it may take more fusions; else null. */
+    private Pending fusable(int x) {
+        return owned(x) && producer(x) instanceof Pending pending ? pending : null;
+    }
+
+    /** Whether the graph value {@code x} alone holds its inference value, and one node reads it. */
+    private boolean owned(int x) {
+        return owned[x] && graph.uses(x).size() == 1;
+    }
+
+    private Object producer(int x) {
+        return at[x] == 0 ? null : ops.get(at[x] - 1);
+    }
+
+    private void emit(int value, Object op) {
+        ops.add(op);
+        at[value] = ops.size();
+        owned[value] = true;
+    }
+
+    /** The graph value {@code value} is {@code x} passed on (a fused or dropped node). */
+    private void alias(int value, int x) {
+        at[value] = at[x];
+        owned[value] = owned(x);
+    }
+
+    /** A convolution or dense layer being folded, with copies of its weights and bias. */
     private static final class Pending {
-        private final Layer layer;
+        private final Op layer;
         private final InferenceOp.Affine.Kind kind;
+        private final int input;
         private final long[] weightDims;
         private final float[] weights;
         private final float[] bias;
@@ -171,12 +238,14 @@ final class Folding {
         private final long[] padAfter;
         private final long[] outputShape;
         private final List<EltwiseOp> postOps = new ArrayList<>();
-        private boolean activated;
+        private int sumInput = -1;
+        private int sumAt = -1;
 
-        Pending(Layer layer, InferenceOp.Affine.Kind kind, long[] weightDims, List<Parameter> parameters,
+        Pending(Op layer, InferenceOp.Affine.Kind kind, int input, long[] weightDims, List<Parameter> parameters,
                 long[] strides, long[] dilates, long[] padBefore, long[] padAfter, long[] outputShape) {
             this.layer = layer;
             this.kind = kind;
+            this.input = input;
             this.weightDims = weightDims;
             this.weights = parameters.get(0).value().toArray(ValueLayout.JAVA_FLOAT);
             this.bias = parameters.size() > 1 ? parameters.get(1).value().toArray(ValueLayout.JAVA_FLOAT)
@@ -186,6 +255,11 @@ final class Folding {
             this.padBefore = padBefore;
             this.padAfter = padAfter;
             this.outputShape = outputShape;
+        }
+
+        /** Whether anything after the affine map is fused already (then batch norm can no longer fold). */
+        boolean activated() {
+            return !postOps.isEmpty() || sumInput >= 0;
         }
 
         /** Folds batch norm (parameters scale, shift, running mean, running variance) into the weights. */
@@ -199,8 +273,8 @@ final class Folding {
         }
 
         InferenceOp toOp(Arena owner) {
-            return new InferenceOp.Affine(kind, weightDims, copy(owner, weights), copy(owner, bias), strides,
-                    dilates, padBefore, padAfter, List.copyOf(postOps), outputShape);
+            return new InferenceOp.Affine(kind, input, weightDims, copy(owner, weights), copy(owner, bias), strides,
+                    dilates, padBefore, padAfter, List.copyOf(postOps), sumInput, sumAt, outputShape);
         }
 
         private static MemorySegment copy(Arena owner, float[] values) {

@@ -20,9 +20,11 @@ import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Builds the {@link BatchPlan} of a compiled model for one batch size: a primitive per operation with
@@ -39,7 +41,7 @@ final class PlanCompiler {
     private static final long TIMING_BUDGET_NANOS = 5_000_000;
 
     /** An activation tensor of the plan: its layout, its memory, and the buffer it lives in. */
-    private record Value(MemoryDesc desc, Memory memory, Buffers.Slot slot, long[] dims) {}
+    private record Value(MemoryDesc desc, Memory memory, int slot, long[] dims) {}
 
     private final CompiledModel model;
     private final int batch;
@@ -50,6 +52,11 @@ final class PlanCompiler {
     private final DataType inner;
     private final List<BoundStep> steps = new ArrayList<>();
     private final List<String> implementations = new ArrayList<>();
+    /** The activation buffers no live value holds, lowest first, and the next never used. */
+    private final TreeSet<Integer> freeSlots = new TreeSet<>();
+    private int nextSlot = Buffers.FIRST_ACTIVATION;
+    /** The buffers of the reorders made for the op being compiled, free once it is. */
+    private final List<Integer> temporaries = new ArrayList<>();
 
     private PlanCompiler(CompiledModel model, int batch, int threads, Arena arena, Buffers buffers, Stream stream) {
         this.model = model;
@@ -76,36 +83,80 @@ final class PlanCompiler {
         // a channels-last convolution, which then reads them in place.
         MemoryDesc inputDesc = inputDims[1] == 1 && model.layout() == Layout.NHWC
                 ? MemoryDesc.of(arena, DataType.F32, FormatTag.NHWC, inputDims) : plain(DataType.F32, inputDims);
-        Memory images = new Memory(inputDesc, ENGINE, arena,
-                buffers.segment(Buffers.Slot.INPUT, inputDesc.byteSize()));
-        Value input = new Value(inputDesc, images, Buffers.Slot.INPUT, inputDims);
-        Value current = input;
+        Memory images = new Memory(inputDesc, ENGINE, arena, buffers.segment(Buffers.INPUT, inputDesc.byteSize()));
         List<InferenceOp> ops = model.ops();
+        Value[] values = new Value[ops.size() + 1];
+        values[0] = new Value(inputDesc, images, Buffers.INPUT, inputDims);
+        int[] lastUse = lastUses(ops);
         for (int i = 0; i < ops.size(); i++) {
             boolean last = i == ops.size() - 1;
-            current = switch (ops.get(i)) {
+            InferenceOp op = ops.get(i);
+            Value in = values[op.inputs().getFirst()];
+            values[i + 1] = switch (op) {
                 case InferenceOp.Affine a when a.kind() == InferenceOp.Affine.Kind.CONVOLUTION ->
-                        convolution(i, a, current, current == input, last);
-                case InferenceOp.Affine a -> dense(i, a, current, last);
-                case InferenceOp.Pool p -> pool(p, current);
-                case InferenceOp.Softmax s -> softmax(current);
+                        convolution(i, a, in, a.sumInput() < 0 ? null : values[a.sumInput()],
+                                lastUse[a.sumInput() < 0 ? 0 : a.sumInput()] == i, last);
+                case InferenceOp.Affine a -> dense(i, a, in, last);
+                case InferenceOp.Pool p -> pool(p, in);
+                case InferenceOp.Softmax s -> softmax(in);
+                case InferenceOp.Eltwise e -> eltwise(e, in);
+                case InferenceOp.Binary b -> binary(b, in, values[b.second()]);
+                case InferenceOp.Concat c -> concat(c.inputs().stream().map(v -> values[v]).toList());
             };
+            release(temporaries);
+            temporaries.clear();
+            int kept = values[i + 1].slot();
+            for (int v : op.inputs().stream().distinct().toList()) {
+                if (lastUse[v] == i && values[v].slot() != kept) release(List.of(values[v].slot()));
+            }
         }
-        current = relayout(current, plain(DataType.F32, current.dims()));
+        Value output = values[ops.size()];
+        output = relayout(output, plain(DataType.F32, output.dims()));
+        Value input = values[0];
         return new BatchPlan(batch, input.memory().data().asSlice(0, input.desc().byteSize()),
-                current.memory().data().asSlice(0, current.desc().byteSize()), steps, implementations);
+                output.memory().data().asSlice(0, output.desc().byteSize()), steps, implementations);
     }
 
-    private Value convolution(int index, InferenceOp.Affine op, Value in, boolean readsImages, boolean last) {
+    /** For each value, the index of the last op that reads it (the output: past the end). */
+    private static int[] lastUses(List<InferenceOp> ops) {
+        int[] last = new int[ops.size() + 1];
+        for (int i = 0; i < ops.size(); i++) for (int v : ops.get(i).inputs()) last[v] = i;
+        last[ops.size()] = ops.size();
+        return last;
+    }
+
+    /** Gives the activation buffers among {@code slots} back (the images' buffer is never reused). */
+    private void release(List<Integer> slots) {
+        for (int slot : slots) if (slot >= Buffers.FIRST_ACTIVATION) freeSlots.add(slot);
+    }
+
+    /**
+     * A convolution; with {@code addend} (a fused residual addition), its destination first holds the addend: the
+     * addend's own buffer when this is its last reader and it has the destination's layout, else a copy.
+     */
+    private Value convolution(int index, InferenceOp.Affine op, Value in, Value addend, boolean addendDies,
+                              boolean last) {
         long[] dstDims = withBatch(op.outputShape());
-        MemoryDesc src = readsImages && in.desc().dataType() == inner ? in.desc()
+        MemoryDesc src = in.slot() == Buffers.INPUT && in.desc().dataType() == inner ? in.desc()
                 : MemoryDesc.of(arena, inner, model.layout().activations(), in.dims());
         MemoryDesc dst = last ? plain(DataType.F32, dstDims)
                 : MemoryDesc.of(arena, inner, model.layout().activations(), dstDims);
+        PrimitiveAttr attr = postOps(op.postOps(), op.sumAt());
         PrimitiveDesc desc = PrimitiveDescs.convolutionForward(arena, PropKind.FORWARD_INFERENCE, src,
                 any(op.weightDims()), biasDesc(op), dst, op.strides(), op.dilates(), op.padBefore(), op.padAfter(),
-                postOps(op.postOps()));
-        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.CONVOLUTION);
+                attr);
+        Value source = relayout(in, desc.query(Query.SRC));
+        Value out = null;
+        if (addend != null) {
+            MemoryDesc dstDesc = desc.query(Query.DST);
+            if (addendDies && addend.slot() >= Buffers.FIRST_ACTIVATION && addend.desc().sameAs(dstDesc)) {
+                out = addend;
+            } else {
+                out = allocate(dstDesc);
+                copy(addend, out);
+            }
+        }
+        return affineStep(index, op, desc, source, out, BoundStep.Kind.CONVOLUTION);
     }
 
     private Value dense(int index, InferenceOp.Affine op, Value in, boolean last) {
@@ -116,9 +167,9 @@ final class PlanCompiler {
         PrimitiveDesc desc = model.denseImplementations().choose(
                 new DenseImplementations.Problem(src, dst, op.weightDims(), op.postOps(), threads), arena,
                 owner -> PrimitiveDescs.innerProductForward(owner, PropKind.FORWARD_INFERENCE, src,
-                        any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps())),
+                        any(op.weightDims()), biasDesc(op), dst, postOps(op.postOps(), -1)),
                 (candidate, scratch) -> bestRunNanos(candidate, op, scratch));
-        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), BoundStep.Kind.DENSE);
+        return affineStep(index, op, desc, relayout(in, desc.query(Query.SRC)), null, BoundStep.Kind.DENSE);
     }
 
     /**
@@ -154,12 +205,14 @@ final class PlanCompiler {
         return best;
     }
 
-    private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src, BoundStep.Kind kind) {
+    /** The step of a convolution or dense layer writing into {@code dst}, or a new buffer when null. */
+    private Value affineStep(int index, InferenceOp.Affine op, PrimitiveDesc desc, Value src, Value dst,
+                             BoundStep.Kind kind) {
         MemoryDesc weightsDesc = desc.query(Query.WEIGHTS);
         Memory weights = new Memory(weightsDesc, ENGINE, arena,
                 model.packedWeights().in(index, weightsDesc, plainWeights(arena, op), op.weights(), stream));
         Memory bias = new Memory(biasDesc(op), ENGINE, arena, op.bias());
-        Value dst = allocate(desc.query(Query.DST), src);
+        if (dst == null) dst = allocate(desc.query(Query.DST));
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(Arg.SRC, src.memory());
         args.put(Arg.WEIGHTS, weights);
@@ -184,16 +237,70 @@ final class PlanCompiler {
         return oneInOneOut(BoundStep.Kind.SOFTMAX, desc, Arg.SRC, src, Arg.DST, desc.query(Query.DST));
     }
 
+    /** One eltwise step per operation, each in the layout of its input. */
+    private Value eltwise(InferenceOp.Eltwise op, Value in) {
+        Value current = in.desc().dataType() == inner ? in : relayout(in, plain(inner, in.dims()));
+        for (EltwiseOp e : op.operations()) {
+            if (current != in) temporaries.add(current.slot()); // an intermediate result, free after this op
+            PrimitiveDesc desc = PrimitiveDescs.eltwiseForward(arena, PropKind.FORWARD_INFERENCE, e.algorithm(),
+                    current.desc(), current.desc(), e.alpha(), e.beta(), new PrimitiveAttr(arena));
+            current = oneInOneOut(BoundStep.Kind.ELTWISE, desc, Arg.SRC, current, Arg.DST, desc.query(Query.DST));
+        }
+        return current;
+    }
+
+    /** A binary step in the first input's layout, the second broadcast; activations after it as post-ops. */
+    private Value binary(InferenceOp.Binary op, Value first, Value second) {
+        Value a = first.desc().dataType() == inner ? first : relayout(first, plain(inner, first.dims()));
+        // The same shape: the second in the first's layout. Broadcast: plain, which oneDNN broadcasts per channel.
+        MemoryDesc secondDesc = Arrays.equals(second.dims(), a.dims()) ? a.desc() : plain(inner, second.dims());
+        Value b = relayout(second, secondDesc);
+        PrimitiveDesc desc = PrimitiveDescs.binary(arena, op.algorithm(), a.desc(), b.desc(),
+                MemoryDesc.of(arena, inner, FormatTag.ANY, a.dims()), postOps(op.postOps(), -1));
+        Value dst = allocate(desc.query(Query.DST));
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.SRC, a.memory());
+        args.put(Arg.SRC_1, b.memory());
+        args.put(Arg.DST, dst.memory());
+        add(BoundStep.Kind.BINARY, desc, args);
+        return dst;
+    }
+
+    /** A concat step over the inputs, each in the plan's data type; oneDNN chooses the output's layout. */
+    private Value concat(List<Value> inputs) {
+        List<Value> sources = inputs.stream()
+                .map(v -> v.desc().dataType() == inner ? v : relayout(v, plain(inner, v.dims()))).toList();
+        PrimitiveDesc desc = PrimitiveDescs.concat(arena, null, 1, sources.stream().map(Value::desc).toList(),
+                new PrimitiveAttr(arena));
+        Value dst = allocate(desc.query(Query.DST));
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        for (int i = 0; i < sources.size(); i++) args.put(Arg.source(i), sources.get(i).memory());
+        args.put(Arg.DST, dst.memory());
+        add(BoundStep.Kind.CONCAT, desc, args);
+        return dst;
+    }
+
     /** {@code value} in layout {@code wanted}: itself when it already is, else the output of a new reorder. */
     private Value relayout(Value value, MemoryDesc wanted) {
         if (value.desc().sameAs(wanted)) return value;
-        PrimitiveDesc desc = PrimitiveDescs.reorder(arena, value.desc(), wanted, new PrimitiveAttr(arena));
-        return oneInOneOut(BoundStep.Kind.REORDER, desc, Arg.FROM, value, Arg.TO, wanted);
+        Value dst = allocate(wanted);
+        temporaries.add(dst.slot());
+        copy(value, dst);
+        return dst;
+    }
+
+    /** A reorder step from {@code from} into {@code to} (any layouts and types of the same dims). */
+    private void copy(Value from, Value to) {
+        PrimitiveDesc desc = PrimitiveDescs.reorder(arena, from.desc(), to.desc(), new PrimitiveAttr(arena));
+        Map<Arg, Memory> args = new EnumMap<>(Arg.class);
+        args.put(Arg.FROM, from.memory());
+        args.put(Arg.TO, to.memory());
+        add(BoundStep.Kind.REORDER, desc, args);
     }
 
     /** Adds a step of {@code desc} reading {@code src} as {@code in} and writing a new activation as {@code out}. */
     private Value oneInOneOut(BoundStep.Kind kind, PrimitiveDesc desc, Arg in, Value src, Arg out, MemoryDesc dstDesc) {
-        Value dst = allocate(dstDesc, src);
+        Value dst = allocate(dstDesc);
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(in, src.memory());
         args.put(out, dst.memory());
@@ -201,9 +308,13 @@ final class PlanCompiler {
         return dst;
     }
 
-    /** A new activation in {@code desc}, in the ping-pong buffer that {@code src} does not occupy. */
-    private Value allocate(MemoryDesc desc, Value src) {
-        Buffers.Slot slot = src.slot() == Buffers.Slot.PING ? Buffers.Slot.PONG : Buffers.Slot.PING;
+    /**
+     * A new activation in {@code desc}, in the lowest buffer no live value holds: values that live at the same time
+     * never share one, and a chain alternates between two.
+     */
+    private Value allocate(MemoryDesc desc) {
+        Integer free = freeSlots.pollFirst();
+        int slot = free != null ? free : nextSlot++;
         Memory memory = new Memory(desc, ENGINE, arena, buffers.segment(slot, desc.byteSize()));
         return new Value(desc, memory, slot, desc.dims());
     }
@@ -211,7 +322,7 @@ final class PlanCompiler {
     private void add(BoundStep.Kind kind, PrimitiveDesc desc, Map<Arg, Memory> args) {
         MemoryDesc scratchpad = desc.query(Query.SCRATCHPAD);
         if (scratchpad != null && scratchpad.byteSize() > 0) {
-            MemorySegment data = buffers.segment(Buffers.Slot.SCRATCHPAD, scratchpad.byteSize());
+            MemorySegment data = buffers.segment(Buffers.SCRATCHPAD, scratchpad.byteSize());
             args.put(Arg.SCRATCHPAD, new Memory(scratchpad, ENGINE, arena, data));
         }
         ExecArgs bound = new ExecArgs(arena, args.size());
@@ -220,9 +331,13 @@ final class PlanCompiler {
         implementations.add(desc.implementation());
     }
 
-    private PrimitiveAttr postOps(List<EltwiseOp> ops) {
+    /** {@code ops} as post-ops, with a sum post-op before op {@code sumAt} (-1: none). */
+    private PrimitiveAttr postOps(List<EltwiseOp> ops, int sumAt) {
         PrimitiveAttr attr = new PrimitiveAttr(arena);
-        for (EltwiseOp op : ops) op.appendTo(attr);
+        for (int i = 0; i <= ops.size(); i++) {
+            if (i == sumAt) attr.sum();
+            if (i < ops.size()) ops.get(i).appendTo(attr);
+        }
         return attr;
     }
 

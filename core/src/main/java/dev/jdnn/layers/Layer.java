@@ -4,14 +4,39 @@ import dev.jdnn.tensor.Tensor;
 import java.util.List;
 
 /**
- * A layer's configuration: immutable hyper-parameters, its output shape and its parameter needs. Compute
+ * An operation of one input: immutable hyper-parameters, its output shape and its parameter needs. Compute
  * happens in plans built by {@link #plan}, one per input descriptor and mode.
  * <p>Shapes here are per sample (C x H x W for images, F for features): the batch dimension is added by
  * the plan's input tensor.
  */
-public interface Layer {
-    /** A short name for summaries and error messages, e.g. {@code conv2d(1->32, 3x3)}. */
-    String name();
+public interface Layer extends Op {
+    @Override
+    default int inputCount() {
+        return 1;
+    }
+
+    @Override
+    default long[] outputShape(List<long[]> inputShapes) {
+        return outputShape(only(inputShapes));
+    }
+
+    @Override
+    default List<ParameterSpec> parameters(List<long[]> inputShapes) {
+        return parameters(only(inputShapes));
+    }
+
+    @Override
+    default LayerPlan plan(PlanContext context, List<Tensor> inputs, Mode mode, List<Parameter> parameters,
+                           boolean needGradInput) {
+        return plan(context, only(inputs), mode, parameters, needGradInput);
+    }
+
+    private <T> T only(List<T> inputs) {
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException(name() + " reads one input, got " + inputs.size());
+        }
+        return inputs.getFirst();
+    }
 
     /**
      * The per-sample output shape for a per-sample input shape; throws IllegalArgumentException naming

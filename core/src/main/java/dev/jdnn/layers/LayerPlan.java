@@ -23,6 +23,15 @@ public interface LayerPlan {
      */
     Tensor gradInput();
 
+    /**
+     * The gradient with respect to input {@code index} of an operation of several inputs; for one input, index 0 is
+     * {@link #gradInput()}.
+     */
+    default Tensor gradInput(int index) {
+        if (index != 0) throw new IndexOutOfBoundsException("this plan has one input, asked for input " + index);
+        return gradInput();
+    }
+
     /** Binds the gradient of the loss with respect to {@link #output()}; once, before the first backward. */
     void bindGradOutput(Tensor gradOutput);
 

@@ -22,21 +22,14 @@ public final class NativeLimits {
     private NativeLimits() {}
 
     /**
-     * Throws IllegalArgumentException naming the first layer of {@code root} (itself or, in a {@link Sequential},
-     * one of its layers) that would get a size oneDNN does not handle from per-sample inputs of {@code inputShape}.
-     * The limits are per image, so one check holds for every batch size and mode.
+     * Throws IllegalArgumentException naming the first node of {@code graph} that would get a size oneDNN does not
+     * handle. The limits are per image, so one check holds for every batch size and mode.
      */
-    public static void requireSupported(Layer root, long[] inputShape) {
-        switch (root) {
-            case Sequential sequential -> {
-                long[] shape = inputShape;
-                for (Layer layer : sequential.layers()) {
-                    requireSupported(layer, shape);
-                    shape = layer.outputShape(shape);
-                }
+    public static void requireSupported(Graph graph) {
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            if (graph.node(i).op() instanceof BatchNorm batchNorm) {
+                requireBatchNormImage(batchNorm.name(), graph.inputShapes(i).getFirst());
             }
-            case BatchNorm batchNorm -> requireBatchNormImage(batchNorm.name(), inputShape);
-            default -> { }
         }
     }
 

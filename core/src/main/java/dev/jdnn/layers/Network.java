@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A layer graph bound to storage: the flat parameter block and one compiled plan per (batch size, mode),
+ * A {@link Graph} bound to storage: the flat parameter block and one compiled plan per (batch size, mode),
  * created on first use and reused. Owns all its native memory; {@link #close()} frees it, and any use
  * after that is an IllegalStateException. Not thread-safe: one thread drives a network at a time.
  */
 public final class Network implements AutoCloseable {
-    private final Layer root;
+    private final Graph graph;
     private final long[] inputShape;
     private final long[] outputShape;
     private final CountingArena arena = new CountingArena();
@@ -39,22 +39,28 @@ public final class Network implements AutoCloseable {
     private record Key(long batch, Mode mode) {}
 
     /**
-     * A network of {@code root} for per-sample inputs of {@code inputShape}, with its parameters allocated (zero).
+     * A network of {@code root}, a layer or a {@link Sequential} of them, for per-sample inputs of {@code inputShape},
+     * with its parameters allocated (zero): the network of {@link Graph#chain}.
      *
      * @throws IllegalArgumentException if a dim of the shape is not positive, the layers do not fit it, or a layer
      *     would get a size oneDNN does not handle ({@link NativeLimits})
      */
     public Network(Layer root, long[] inputShape) {
-        this.root = Objects.requireNonNull(root, "root");
-        this.inputShape = Objects.requireNonNull(inputShape, "inputShape").clone();
-        if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
-            throw new IllegalArgumentException("inputShape must be one or more positive dims, got "
-                    + Arrays.toString(inputShape));
-        }
-        this.outputShape = root.outputShape(this.inputShape);
-        List<ParameterSpec> specs = root.parameters(this.inputShape);
+        this(Graph.chain(Objects.requireNonNull(root, "root"), Objects.requireNonNull(inputShape, "inputShape")));
+    }
+
+    /**
+     * A network of {@code graph}, with its parameters allocated (zero).
+     *
+     * @throws IllegalArgumentException if a node would get a size oneDNN does not handle ({@link NativeLimits})
+     */
+    public Network(Graph graph) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        this.inputShape = graph.inputShape();
+        this.outputShape = graph.outputShape();
+        List<ParameterSpec> specs = graph.parameters();
         // Before anything native: a size oneDNN does not handle ends the process instead of failing.
-        NativeLimits.requireSupported(root, this.inputShape);
+        NativeLimits.requireSupported(graph);
         try {
             this.stream = new Stream(Engine.cpu(), arena);
             this.parameters = new ParameterBlock(specs, arena);
@@ -65,8 +71,9 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    public Layer root() {
-        return root;
+    /** The operations the network computes. */
+    public Graph graph() {
+        return graph;
     }
 
     public long[] inputShape() {
@@ -154,7 +161,7 @@ public final class Network implements AutoCloseable {
         PlanContext context = new PlanContext(planArena, Engine.cpu(), stream, layouts);
         long[] dims = withBatch(batch, inputShape);
         Tensor input = Tensor.plain(planArena, DataType.F32, dims);
-        LayerPlan plan = root.plan(context, input, mode, parameters.parameters(), false);
+        LayerPlan plan = GraphPlan.of(graph, context, input, mode, parameters.parameters(), false);
         Tensor gradOutput = null;
         if (mode == Mode.TRAINING) {
             gradOutput = Tensor.plain(planArena, DataType.F32, plan.output().dims());
@@ -180,7 +187,7 @@ public final class Network implements AutoCloseable {
     }
 
     public List<ParameterSpec> parameterSpecs() {
-        return root.parameters(inputShape);
+        return graph.parameters();
     }
 
     private void requireOpen() {

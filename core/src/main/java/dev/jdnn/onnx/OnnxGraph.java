@@ -1,6 +1,11 @@
 package dev.jdnn.onnx;
 
 import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.Add;
+import dev.jdnn.layers.Concat;
+import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.Mul;
+import dev.jdnn.layers.Op;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.BatchNorm;
 import dev.jdnn.layers.Convolution2D;
@@ -8,12 +13,10 @@ import dev.jdnn.layers.Dense;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.Flatten;
 import dev.jdnn.layers.GlobalAveragePooling2D;
-import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Parameter;
 import dev.jdnn.layers.PoolMode;
 import dev.jdnn.layers.Pooling2D;
-import dev.jdnn.layers.Sequential;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,9 +24,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A network as ONNX nodes and initializers (opset {@value OnnxExport#OPSET}), layer by layer in order: Conv,
+ * A network's graph as ONNX nodes and initializers (opset {@value OnnxExport#OPSET}), node by node in order: Conv,
  * BatchNormalization (or folded), the activation's operator or the few that compute it, MaxPool / AveragePool,
- * Flatten, Gemm; dropout, the identity at inference, and linear activations write nothing. Values are named after
+ * Flatten, Gemm, Add, Mul, Concat; dropout, the identity at inference, and linear activations write nothing. Values are named after
  * the layer's path in the network ({@code /0.0/Conv_output_0}, then {@code /0.0/Mul_1_output_0} for a second Mul
  * of the layer), initializers after jdnn's parameter names ({@code 0.0.weight}) or, for an activation's constants,
  * after the layer's path and their use ({@code /0.2/Clip_max}), the graph input {@value OnnxExport#INPUT} and the last
@@ -34,8 +37,8 @@ final class OnnxGraph {
     static final String EXPORTABLE_ACTIVATIONS = "linear, relu, sigmoid, tanh, leaky-relu, elu, selu, softplus"
             + " (beta 1), softmax, swish (beta 1), relu6, hard-sigmoid, hard-swish, gelu, gelu-tanh";
 
-    /** A layer of the flattened network with its path ("1.0"), its parameters and per-sample input shape. */
-    private record Placed(String path, Layer layer, List<Parameter> parameters, long[] inputShape) {}
+    /** A node of the graph with its parameters and per-sample input shape (the first input's). */
+    private record Placed(String path, Op layer, List<Parameter> parameters, long[] inputShape) {}
 
     /** A node before it is written: the last node's output is renamed to the graph's output at the end. */
     private record Node(String opType, String name, List<String> inputs, String output, List<ProtoWriter> attributes) {}
@@ -45,29 +48,58 @@ final class OnnxGraph {
     private final List<ProtoWriter> initializers = new ArrayList<>();
     /** The node names written, each unique: a second Mul of a layer is named Mul_1. */
     private final Set<String> names = new HashSet<>();
-    /** The value the next node reads: the graph input, then each node's output. */
+    /** The value the next node reads: the node's first input, then each node's output. */
     private String current = OnnxExport.INPUT;
+    /** The value that is the graph's output. */
+    private String output;
 
     private OnnxGraph(OnnxExport.BatchNormMode batchNorm) {
         this.batchNorm = batchNorm;
     }
 
     /**
-     * The nodes and initializers of {@code network}.
+     * The nodes and initializers of {@code network}, node by node in graph order.
      *
      * @throws OnnxExportException for a layer or activation without an ONNX operator in the opset written
      */
     static OnnxGraph of(Network network, OnnxExport.BatchNormMode batchNorm) {
-        List<Placed> layers = new ArrayList<>();
-        flatten("", network.root(), network.parameters().parameters(), network.inputShape(), layers);
-        OnnxGraph graph = new OnnxGraph(batchNorm);
-        for (int i = 0; i < layers.size(); i++) {
-            Placed next = i + 1 < layers.size() ? layers.get(i + 1) : null;
-            if (graph.add(layers.get(i), next)) i++;
+        Graph graph = network.graph();
+        List<Parameter> parameters = network.parameters().parameters();
+        OnnxGraph onnx = new OnnxGraph(batchNorm);
+        String[] names = new String[graph.nodes().size() + 1];
+        names[0] = OnnxExport.INPUT;
+        boolean[] folded = new boolean[graph.nodes().size()];
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            Graph.Node node = graph.node(i);
+            List<String> inputs = node.inputs().stream().map(v -> names[v]).toList();
+            onnx.current = inputs.getFirst();
+            if (!folded[i]) {
+                Placed next = onnx.foldableNext(graph, i, parameters);
+                onnx.add(place(graph, i, parameters), inputs, next);
+                if (next != null) folded[graph.uses(i + 1).getFirst().node()] = true;
+            }
+            names[i + 1] = onnx.current;
         }
-        if (graph.nodes.isEmpty()) throw new OnnxExportException("the network computes nothing to export: no layer"
+        if (onnx.nodes.isEmpty()) throw new OnnxExportException("the network computes nothing to export: no layer"
                 + " writes an ONNX node");
-        return graph;
+        onnx.output = names[graph.output()];
+        return onnx;
+    }
+
+    private static Placed place(Graph graph, int node, List<Parameter> parameters) {
+        int start = graph.parameterStart(node);
+        return new Placed(graph.node(node).name(), graph.node(node).op(),
+                parameters.subList(start, start + graph.parameterCount(node)), graph.inputShapes(node).getFirst());
+    }
+
+    /** The batch norm that node {@code node}'s output alone feeds, when it is folded into the node; else null. */
+    private Placed foldableNext(Graph graph, int node, List<Parameter> parameters) {
+        List<Graph.Use> uses = node + 1 < graph.output() ? graph.uses(node + 1) : List.of();
+        if (batchNorm != OnnxExport.BatchNormMode.FOLDED || uses.size() != 1) return null;
+        Op op = graph.node(node).op();
+        int reader = uses.getFirst().node();
+        boolean affine = op instanceof Convolution2D || op instanceof Dense;
+        return affine && graph.node(reader).op() instanceof BatchNorm ? place(graph, reader, parameters) : null;
     }
 
     /** The op types of the nodes, in graph order. */
@@ -77,10 +109,12 @@ final class OnnxGraph {
 
     List<ProtoWriter> nodes() {
         List<ProtoWriter> written = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            String output = i == nodes.size() - 1 ? OnnxExport.OUTPUT : node.output();
-            written.add(OnnxMessages.node(node.opType(), node.name(), node.inputs(), List.of(output), node.attributes()));
+        for (Node node : nodes) {
+            // The node that gives the graph's output writes it under the graph output's name.
+            String output = node.output().equals(this.output) ? OnnxExport.OUTPUT : node.output();
+            List<String> inputs = node.inputs().stream().map(v -> v.equals(this.output) ? OnnxExport.OUTPUT : v)
+                    .toList();
+            written.add(OnnxMessages.node(node.opType(), node.name(), inputs, List.of(output), node.attributes()));
         }
         return written;
     }
@@ -89,32 +123,12 @@ final class OnnxGraph {
         return initializers;
     }
 
-    private static void flatten(String path, Layer layer, List<Parameter> parameters, long[] inputShape,
-                                List<Placed> into) {
-        if (layer instanceof Sequential sequential) {
-            int offset = 0;
-            long[] shape = inputShape;
-            List<Layer> children = sequential.layers();
-            for (int i = 0; i < children.size(); i++) {
-                Layer child = children.get(i);
-                int count = child.parameters(shape).size();
-                flatten(path.isEmpty() ? Integer.toString(i) : path + "." + i, child,
-                        parameters.subList(offset, offset + count), shape, into);
-                offset += count;
-                shape = child.outputShape(shape);
-            }
-        } else {
-            into.add(new Placed(path, layer, parameters, inputShape));
-        }
-    }
-
-    /** Adds the nodes of {@code placed}; true if it folded {@code next} (a batch norm) as well. */
-    private boolean add(Placed placed, Placed next) {
+    /** Adds the nodes of {@code placed}, reading {@code inputs}, with {@code next} (a batch norm) folded in if given. */
+    private void add(Placed placed, List<String> inputs, Placed next) {
         long[] in = placed.inputShape();
         switch (placed.layer()) {
             case Convolution2D conv -> {
-                boolean fold = foldable(next);
-                String[] parameters = affineInitializers(placed, fold ? next : null);
+                String[] parameters = affineInitializers(placed, next);
                 long[][] pads = conv.paddings(in);
                 List<ProtoWriter> attributes = new ArrayList<>(List.of(
                         OnnxMessages.intsAttribute("kernel_shape", conv.filterSize(), conv.filterSize()),
@@ -127,28 +141,26 @@ final class OnnxGraph {
                     attributes.add(OnnxMessages.intsAttribute("dilations", conv.dilation(), conv.dilation()));
                 }
                 if (conv.groups() != 1) attributes.add(OnnxMessages.intAttribute("group", conv.groups()));
-                List<String> inputs = new ArrayList<>(List.of(current));
-                inputs.addAll(List.of(parameters)); // no B input for a bias-free convolution without batch norm
-                node("Conv", placed.path(), inputs,
-                        attributes.toArray(ProtoWriter[]::new));
-                return fold;
+                List<String> convInputs = new ArrayList<>(List.of(current));
+                convInputs.addAll(List.of(parameters)); // no B input for a bias-free convolution without batch norm
+                node("Conv", placed.path(), convInputs, attributes.toArray(ProtoWriter[]::new));
             }
             case Dense ignored -> {
                 if (in.length != 1) {
                     // A dense layer reading C x H x W takes its features in that (row-major) order, as Flatten gives.
                     node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
                 }
-                boolean fold = foldable(next);
-                String[] parameters = affineInitializers(placed, fold ? next : null);
+                String[] parameters = affineInitializers(placed, next);
                 // Y = A B^T + C with B the weights as jdnn stores them, outputs x inputs.
                 node("Gemm", placed.path(), List.of(current, parameters[0], parameters[1]),
                         OnnxMessages.intAttribute("transB", 1));
-                return fold;
             }
             case BatchNorm norm -> {
-                List<String> inputs = new ArrayList<>(List.of(current));
-                for (Parameter p : placed.parameters()) inputs.add(initializer(p.spec().name(), p.spec().dims(), values(p)));
-                node("BatchNormalization", placed.path(), inputs,
+                List<String> normInputs = new ArrayList<>(List.of(current));
+                for (Parameter p : placed.parameters()) {
+                    normInputs.add(initializer(p.spec().name(), p.spec().dims(), values(p)));
+                }
+                node("BatchNormalization", placed.path(), normInputs,
                         OnnxMessages.floatAttribute("epsilon", (float) norm.epsilon()));
             }
             case Activation activation -> activation(placed.path(), activation);
@@ -168,16 +180,15 @@ final class OnnxGraph {
             case GlobalAveragePooling2D ignored -> node("GlobalAveragePool", placed.path(), List.of(current));
             case Flatten ignored -> node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
             case Dropout ignored -> { } // the identity at inference
+            // ONNX broadcasts multidirectionally: N x C x 1 x 1 against N x C x H x W is the per-channel product.
+            case Add ignored -> node("Add", placed.path(), inputs);
+            case Mul ignored -> node("Mul", placed.path(), inputs);
+            case Concat ignored -> node("Concat", placed.path(), inputs, OnnxMessages.intAttribute("axis", 1));
             default -> throw new OnnxExportException("layer " + placed.path() + " " + placed.layer().name() + " ("
                     + placed.layer().getClass().getSimpleName() + ") has no ONNX export; exportable: convolution, "
                     + "dense, batch norm, activations (" + EXPORTABLE_ACTIVATIONS + "), pooling, global average "
-                    + "pooling, flatten, dropout");
+                    + "pooling, flatten, dropout, add, mul, concat");
         }
-        return false;
-    }
-
-    private boolean foldable(Placed next) {
-        return batchNorm == OnnxExport.BatchNormMode.FOLDED && next != null && next.layer() instanceof BatchNorm;
     }
 
     private void activation(String path, Activation activation) {

@@ -26,7 +26,11 @@ public enum Algorithm {
     ELTWISE_ELU_USE_DST_FOR_BWD(dnnl_eltwise_elu_use_dst_for_bwd),
     ELTWISE_CLIP_V2_USE_DST_FOR_BWD(dnnl_eltwise_clip_v2_use_dst_for_bwd),
     SOFTMAX_ACCURATE(dnnl_softmax_accurate),
-    SOFTMAX_LOG(dnnl_softmax_log);
+    SOFTMAX_LOG(dnnl_softmax_log),
+    BINARY_ADD(dnnl_binary_add),
+    BINARY_MUL(dnnl_binary_mul),
+    REDUCTION_SUM(dnnl_reduction_sum),
+    REDUCTION_MEAN(dnnl_reduction_mean);
 
     private final int code;
 

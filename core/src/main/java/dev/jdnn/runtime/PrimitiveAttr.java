@@ -25,13 +25,27 @@ public final class PrimitiveAttr {
 
     /** Appends an element-wise post-op dst = alg(dst; alpha, beta) and returns this. */
     public PrimitiveAttr eltwise(Algorithm algorithm, float alpha, float beta) {
+        Dnnl.check(dnnl_post_ops_append_eltwise(postOps(), algorithm.code(), alpha, beta), "dnnl_post_ops_append_eltwise");
+        Dnnl.check(dnnl_primitive_attr_set_post_ops(handle, postOps), "dnnl_primitive_attr_set_post_ops");
+        return this;
+    }
+
+    /**
+     * Appends a sum post-op, dst = dst + (what dst held before the primitive ran), and returns this: the caller puts
+     * the other addend into the destination buffer first.
+     */
+    public PrimitiveAttr sum() {
+        Dnnl.check(dnnl_post_ops_append_sum(postOps(), 1f, 0, dnnl_data_type_undef), "dnnl_post_ops_append_sum");
+        Dnnl.check(dnnl_primitive_attr_set_post_ops(handle, postOps), "dnnl_primitive_attr_set_post_ops");
+        return this;
+    }
+
+    private MemorySegment postOps() {
         if (postOps.equals(MemorySegment.NULL)) {
             postOps = Dnnl.create(owner, "dnnl_post_ops_create", slot -> dnnl_post_ops_create(slot),
                     h -> dnnl_post_ops_destroy(h));
         }
-        Dnnl.check(dnnl_post_ops_append_eltwise(postOps, algorithm.code(), alpha, beta), "dnnl_post_ops_append_eltwise");
-        Dnnl.check(dnnl_primitive_attr_set_post_ops(handle, postOps), "dnnl_primitive_attr_set_post_ops");
-        return this;
+        return postOps;
     }
 
     /** Allows bf16 internal arithmetic for f32 primitives (opt-in reduced precision). */

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.ToIntFunction;
 
@@ -182,6 +183,48 @@ public final class PrimitiveDescs {
         return create(owner, "dnnl_reorder_primitive_desc_create", slot ->
                 dnnl_reorder_primitive_desc_create(slot, src.handle(), engine(), dst.handle(), engine(),
                         attr.handle()));
+    }
+
+    /** dst = the sum of {@code sources} (all of dst's dims, any layouts). */
+    public static PrimitiveDesc sum(Arena owner, MemoryDesc dst, List<MemoryDesc> sources, PrimitiveAttr attr) {
+        float[] ones = new float[sources.size()];
+        Arrays.fill(ones, 1f);
+        MemorySegment scales = owner.allocateFrom(ValueLayout.JAVA_FLOAT, ones);
+        MemorySegment descs = handles(owner, sources);
+        return create(owner, "dnnl_sum_primitive_desc_create", slot ->
+                dnnl_sum_primitive_desc_create(slot, engine(), dst.handle(), sources.size(), scales, descs,
+                        attr.handle()));
+    }
+
+    /** dst = src0 (add or mul) src1, with src1 broadcast along its dims of size 1. */
+    public static PrimitiveDesc binary(Arena owner, Algorithm alg, MemoryDesc src0, MemoryDesc src1, MemoryDesc dst,
+                                       PrimitiveAttr attr) {
+        return create(owner, "dnnl_binary_primitive_desc_create", slot ->
+                dnnl_binary_primitive_desc_create(slot, engine(), alg.code(), src0.handle(), src1.handle(),
+                        dst.handle(), attr.handle()));
+    }
+
+    /** dst = {@code sources} joined along {@code axis}; a null dst lets oneDNN choose its layout. */
+    public static PrimitiveDesc concat(Arena owner, MemoryDesc dst, int axis, List<MemoryDesc> sources,
+                                       PrimitiveAttr attr) {
+        MemorySegment descs = handles(owner, sources);
+        return create(owner, "dnnl_concat_primitive_desc_create", slot ->
+                dnnl_concat_primitive_desc_create(slot, engine(), handle(dst), sources.size(), axis, descs,
+                        attr.handle()));
+    }
+
+    /** dst = src reduced ({@code alg}: sum, mean) over the dims where dst has size 1 and src does not. */
+    public static PrimitiveDesc reduction(Arena owner, Algorithm alg, MemoryDesc src, MemoryDesc dst,
+                                          PrimitiveAttr attr) {
+        return create(owner, "dnnl_reduction_primitive_desc_create", slot ->
+                dnnl_reduction_primitive_desc_create(slot, engine(), alg.code(), src.handle(), dst.handle(), 0f, 0f,
+                        attr.handle()));
+    }
+
+    private static MemorySegment handles(Arena owner, List<MemoryDesc> descs) {
+        MemorySegment array = owner.allocate(ValueLayout.ADDRESS, descs.size());
+        for (int i = 0; i < descs.size(); i++) array.setAtIndex(ValueLayout.ADDRESS, i, descs.get(i).handle());
+        return array;
     }
 
     private static PrimitiveDesc create(Arena owner, String call, ToIntFunction<MemorySegment> creator) {

@@ -1,8 +1,8 @@
 package dev.jdnn.train;
 
 import dev.jdnn.layers.BatchNorm;
-import dev.jdnn.layers.Layer;
-import dev.jdnn.layers.Sequential;
+import dev.jdnn.layers.Graph;
+import java.util.Arrays;
 
 /**
  * The one rule for a last training batch of one image: refused, before any epoch, where a batch-norm layer gets one
@@ -18,30 +18,25 @@ public final class LoneImageBatch {
     /**
      * Throws IllegalArgumentException, naming {@code batchSize} and {@code trainCount}, if batches of
      * {@code batchSize} (clamped to the data, as {@link Trainer} does) over {@code trainCount} images of
-     * {@code inputShape} (per image) leave a last batch of 1 image and a batch norm of {@code root} gets one value per
-     * channel from an image.
+     * {@code graph}'s input leave a last batch of 1 image and a batch norm of {@code graph} gets one value per channel
+     * from an image.
      */
-    public static void require(Layer root, long[] inputShape, int batchSize, int trainCount) {
+    public static void require(Graph graph, int batchSize, int trainCount) {
         int batch = Math.min(batchSize, trainCount);
         int last = trainCount % batch == 0 ? batch : trainCount % batch;
-        if (last > 1 || !hasOneValuePerChannelBatchNorm(root, inputShape)) return;
+        if (last > 1 || !hasOneValuePerChannelBatchNorm(graph)) return;
         throw new IllegalArgumentException("batch_size = " + batchSize + " on " + trainCount
                 + " training images leaves a last batch of 1 image, and batch norm needs more than 1 value per"
                 + " channel to train: choose a batch_size that leaves 0 or at least 2 images over, or use"
                 + " another number of images");
     }
 
-    /** Whether a batch norm of {@code layer} gets an input of 1 value per channel: every dim after channels is 1. */
-    private static boolean hasOneValuePerChannelBatchNorm(Layer layer, long[] inputShape) {
-        if (layer instanceof BatchNorm) {
-            for (int i = 1; i < inputShape.length; i++) if (inputShape[i] > 1) return false;
-            return true;
-        }
-        if (layer instanceof Sequential sequential) {
-            long[] shape = inputShape;
-            for (Layer child : sequential.layers()) {
-                if (hasOneValuePerChannelBatchNorm(child, shape)) return true;
-                shape = child.outputShape(shape);
+    /** Whether a batch norm of {@code graph} gets an input of 1 value per channel: every dim after channels is 1. */
+    private static boolean hasOneValuePerChannelBatchNorm(Graph graph) {
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            if (graph.node(i).op() instanceof BatchNorm && Arrays.stream(graph.inputShapes(i).getFirst()).skip(1)
+                    .allMatch(d -> d == 1)) {
+                return true;
             }
         }
         return false;

@@ -76,7 +76,7 @@ public final class Trainer {
      *     ({@link LoneImageBatch})
      */
     public History fit(Dataset train, Dataset valid, TrainingState from, EpochListener listener) {
-        LoneImageBatch.require(network.root(), network.inputShape(), options.batchSize(), train.count());
+        LoneImageBatch.require(network.graph(), options.batchSize(), train.count());
         // The run's own buffers (one-hot targets, the best epoch's copy) live exactly as long as the run.
         try (Arena arena = new CountingArena()) {
             return fit(train, valid, from, listener, arena);

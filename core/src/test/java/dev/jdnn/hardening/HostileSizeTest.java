@@ -26,6 +26,8 @@ import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.PlanContext;
 import dev.jdnn.layers.PoolMode;
 import dev.jdnn.layers.Pooling2D;
+import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Sequential;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.DataType;
@@ -129,7 +131,7 @@ class HostileSizeTest {
 
     /** The conv layer of {@link #convNet}, planned for {@code input} with {@code parameters}. */
     private static LayerPlan planConv(Tensor input, Mode mode, List<dev.jdnn.layers.Parameter> parameters) {
-        return convNet.root().plan(context, input, mode, parameters, true);
+        return ((Layer) convNet.graph().node(0).op()).plan(context, input, mode, parameters, true);
     }
 
     private static Tensor images(long batch, long channels) {
@@ -313,8 +315,8 @@ class HostileSizeTest {
                         () -> new Network(new BatchNorm1D(1L << 29), new long[] {1L << 29}),
                         "batchnorm1d(536870912) gets 2147483648 bytes per image (input [536870912] float32)"),
                 row("issue 20: batchnorm2d over (2^31 - 1)^3 values, a byte count beyond a long", iae,
-                        () -> NativeLimits.requireSupported(new BatchNorm2D(Integer.MAX_VALUE),
-                                new long[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}),
+                        () -> NativeLimits.requireSupported(Graph.chain(new BatchNorm2D(Integer.MAX_VALUE),
+                                new long[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE})),
                         "batchnorm2d(2147483647) gets more than 2^63 bytes per image"),
                 row("issue 20: fit, batch norm over 4096 x 363 x 363 (crashed in oneDNN)", iae, () -> {
                     try (SimpleCNN model = small().outChannels(4096).filterSize(1).padding("same").pooling(false)
@@ -332,11 +334,11 @@ class HostileSizeTest {
      */
     @Test
     void theLargestBatchNormInputPassesTheCheck() {
-        assertDoesNotThrow(() -> NativeLimits.requireSupported(new Sequential(List.of(
-                new Convolution2D(1, 4096, 1, 1, Padding.SAME), new BatchNorm2D(4096))), new long[] {1, 362, 362}));
-        assertDoesNotThrow(() -> NativeLimits.requireSupported(new BatchNorm1D((1L << 29) - 1),
-                new long[] {(1L << 29) - 1}));
-        assertDoesNotThrow(() -> NativeLimits.requireSupported(new BatchNorm2D(16), new long[] {16, 1, (1L << 25) - 1}));
+        assertDoesNotThrow(() -> NativeLimits.requireSupported(Graph.chain(new Sequential(List.of(
+                new Convolution2D(1, 4096, 1, 1, Padding.SAME), new BatchNorm2D(4096))), new long[] {1, 362, 362})));
+        assertDoesNotThrow(() -> NativeLimits.requireSupported(Graph.chain(new BatchNorm1D((1L << 29) - 1),
+                new long[] {(1L << 29) - 1})));
+        assertDoesNotThrow(() -> NativeLimits.requireSupported(Graph.chain(new BatchNorm2D(16), new long[] {16, 1, (1L << 25) - 1})));
     }
 
     /**

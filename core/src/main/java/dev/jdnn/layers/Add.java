@@ -1,0 +1,37 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.runtime.Algorithm;
+import dev.jdnn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The element-wise sum of two values: a residual shortcut's addition. The second may be broadcast along dims of
+ * size 1 (a per-channel C x 1 x 1 value added to C x H x W); see {@link Broadcast}. No parameters.
+ */
+public record Add() implements Op {
+    @Override
+    public String name() {
+        return "add";
+    }
+
+    @Override
+    public int inputCount() {
+        return 2;
+    }
+
+    @Override
+    public long[] outputShape(List<long[]> inputShapes) {
+        return Broadcast.outputShape(name(), inputShapes);
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(List<long[]> inputShapes) {
+        return List.of();
+    }
+
+    @Override
+    public LayerPlan plan(PlanContext context, List<Tensor> inputs, Mode mode, List<Parameter> parameters,
+                          boolean needGradInput) {
+        return new BinaryPlan(context, name(), Algorithm.BINARY_ADD, inputs, mode, needGradInput);
+    }
+}

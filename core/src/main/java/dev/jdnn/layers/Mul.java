@@ -1,0 +1,37 @@
+package dev.jdnn.layers;
+
+import dev.jdnn.runtime.Algorithm;
+import dev.jdnn.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The element-wise product of two values: a squeeze-and-excitation block's channel scaling. The second may be broadcast along dims of
+ * size 1 (a per-channel C x 1 x 1 scale of C x H x W); see {@link Broadcast}. No parameters.
+ */
+public record Mul() implements Op {
+    @Override
+    public String name() {
+        return "mul";
+    }
+
+    @Override
+    public int inputCount() {
+        return 2;
+    }
+
+    @Override
+    public long[] outputShape(List<long[]> inputShapes) {
+        return Broadcast.outputShape(name(), inputShapes);
+    }
+
+    @Override
+    public List<ParameterSpec> parameters(List<long[]> inputShapes) {
+        return List.of();
+    }
+
+    @Override
+    public LayerPlan plan(PlanContext context, List<Tensor> inputs, Mode mode, List<Parameter> parameters,
+                          boolean needGradInput) {
+        return new BinaryPlan(context, name(), Algorithm.BINARY_MUL, inputs, mode, needGradInput);
+    }
+}
