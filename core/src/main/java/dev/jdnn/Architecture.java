@@ -38,6 +38,19 @@ final class Architecture {
         return labels;
     }
 
+    /**
+     * The network a model trains for images of {@code inputShape}: {@code graph} when the model was given one (its
+     * input shape must be the images'), else the seed's network of {@code c}.
+     */
+    static Graph build(SimpleCNNConfig c, Graph graph, long[] inputShape) {
+        if (graph == null) return build(c, inputShape);
+        if (!Arrays.equals(graph.inputShape(), inputShape)) {
+            throw new IllegalArgumentException("the model's graph takes images of shape "
+                    + Arrays.toString(graph.inputShape()) + ", got " + Arrays.toString(inputShape));
+        }
+        return graph;
+    }
+
     static Graph build(SimpleCNNConfig c, long[] inputShape) {
         if (inputShape.length != 3) {
             throw new IllegalArgumentException("SimpleCNN takes images of shape [channels, height, width], got "

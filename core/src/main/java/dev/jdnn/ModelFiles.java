@@ -135,7 +135,7 @@ final class ModelFiles {
                 requireShape(contents, spec.name(), spec.dims(), file);
                 known.add(spec.name());
             }
-            SimpleCNN model = new SimpleCNN(config, preprocessing);
+            SimpleCNN model = new SimpleCNN(config, preprocessing, null);
             try {
                 model.rebuild(inputShape);
                 Network network = model.network();

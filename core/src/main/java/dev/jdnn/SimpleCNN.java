@@ -26,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -51,6 +52,8 @@ public final class SimpleCNN implements AutoCloseable {
 
     private final SimpleCNNConfig config;
     private final Preprocessing preprocessing;
+    /** The network to train instead of the seed's architecture, or null. */
+    private final Graph graph;
     private Network network;
     private History history;
     private List<String> classNames;
@@ -59,9 +62,10 @@ public final class SimpleCNN implements AutoCloseable {
     private ResumeState resumeState;
     private boolean closed;
 
-    SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing) {
+    SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing, Graph graph) {
         this.config = config;
         this.preprocessing = preprocessing;
+        this.graph = graph;
     }
 
     public static SimpleCNNBuilder builder() {
@@ -124,7 +128,7 @@ public final class SimpleCNN implements AutoCloseable {
         preprocessing.requireChannels(train.channels());
         // Trainer.fit checks this too; here it comes before the network is rebuilt, so a fitted model stays as it was.
         long[] shape = {train.channels(), train.height(), train.width()};
-        LoneImageBatch.require(Architecture.build(config, shape), config.batchSize(), train.count());
+        LoneImageBatch.require(Architecture.build(config, graph, shape), config.batchSize(), train.count());
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(shape);
         ParameterInit.apply(network.parameters().parameters(),
@@ -388,8 +392,8 @@ public final class SimpleCNN implements AutoCloseable {
      */
     public String summary(long channels, long height, long width) {
         requireOpen();
-        return Summary.of(Architecture.build(config, new long[] {channels, height, width}),
-                Architecture.blockLabels(config));
+        return Summary.of(Architecture.build(config, graph, new long[] {channels, height, width}),
+                graph == null ? Architecture.blockLabels(config) : Map.of());
     }
 
     /** The network the model trains and predicts with (null before fit or load). */
@@ -408,7 +412,7 @@ public final class SimpleCNN implements AutoCloseable {
      * wrong shape leaves a fitted model as it was; the old network is freed before the new one is allocated.
      */
     void rebuild(long[] inputShape) {
-        Graph architecture = Architecture.build(config, inputShape);
+        Graph architecture = Architecture.build(config, graph, inputShape);
         if (network != null) network.close();
         network = null;
         network = new Network(architecture);

@@ -2,6 +2,7 @@ package dev.jdnn;
 
 import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.Graph;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.PoolMode;
 import dev.jdnn.train.Adam;
@@ -29,6 +30,7 @@ public final class SimpleCNNBuilder {
     private Padding padding = Padding.SAME;
     private int stride = 1;
     private int dilation = 1;
+    private Graph graph;
     private boolean batchNorm = true;
     private double momentum = 0.9;
     private boolean pooling = true;
@@ -112,21 +114,42 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder preprocessing(Preprocessing v) { preprocessing = v; return this; }
 
     /**
+     * A network to train in place of the seed's architecture, built with {@link dev.jdnn.layers.GraphBuilder}: the
+     * architecture parameters (in_channels_list, in_features_list, out_channels, filter_size, padding, stride,
+     * dilation, batch_norm, pooling, dropout, activation) then do not apply, out_features becomes the graph's output
+     * size, and everything else (optimizer, loss, initializer, epochs, early stopping, checkpoints, model files,
+     * compiled inference) works as for the seed's network. Null: the seed's network.
+     *
+     * @throws IllegalArgumentException if the graph does not end in a flat vector of outputs ([out_features])
+     */
+    public SimpleCNNBuilder graph(Graph v) {
+        if (v != null && v.outputShape().length != 1) {
+            throw new IllegalArgumentException("a model's graph must end in a flat vector of outputs [out_features], "
+                    + "got " + java.util.Arrays.toString(v.outputShape()) + ": end it with a dense layer (after a"
+                    + " flatten or global average pooling)");
+        }
+        graph = v;
+        return this;
+    }
+
+    /**
      * Validates every parameter and returns an unfitted model.
      *
      * @throws IllegalArgumentException naming the parameter, its value and the allowed range if one is out of
      *     range; with {@link #inputShape}, also if the architecture or the preprocessing does not fit it
      */
     public SimpleCNN build() {
-        SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outFeatures, filterSize,
+        int outputs = graph == null ? outFeatures : Math.toIntExact(graph.outputShape()[0]);
+        SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outputs, filterSize,
                 activation, optimizer, loss, initializer, padding, stride, dilation, batchNorm, momentum, pooling,
                 poolFilterSize, poolStride, poolMode, dropout, dropoutRate, batchSize, epochs, learningRate,
                 validSize, lambda, earlyStopping, patience, shuffle, seed, verbose, threads, progress);
         if (preprocessing == null) throw new IllegalArgumentException("preprocessing must be given, got null");
         if (inputShape != null) {
-            Architecture.build(config, inputShape);
+            Architecture.build(config, graph, inputShape);
             preprocessing.requireChannels(Math.toIntExact(inputShape[0]));
         }
-        return new SimpleCNN(config, preprocessing);
+        if (graph != null) preprocessing.requireChannels(Math.toIntExact(graph.inputShape()[0]));
+        return new SimpleCNN(config, preprocessing, graph);
     }
 }
