@@ -1,22 +1,13 @@
 package dev.jdnn.inference;
 
-import dev.jdnn.layers.Activation;
-import dev.jdnn.layers.ActivationFunction;
-import dev.jdnn.layers.Add;
 import dev.jdnn.layers.BatchNorm;
-import dev.jdnn.layers.Concat;
-import dev.jdnn.layers.Convolution2D;
 import dev.jdnn.layers.Dense;
-import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.EltwiseOp;
-import dev.jdnn.layers.Flatten;
-import dev.jdnn.layers.GlobalAveragePooling2D;
 import dev.jdnn.layers.Graph;
-import dev.jdnn.layers.Mul;
+import dev.jdnn.layers.InferenceRules;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Op;
 import dev.jdnn.layers.Parameter;
-import dev.jdnn.layers.Pooling2D;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.runtime.Memory;
 import java.lang.foreign.Arena;
@@ -38,7 +29,7 @@ import java.util.List;
  * computed in double and rounded once. A convolution without a bias folds as one with a zero bias, so with batch norm
  * after it it compiles with the bias b'[o] = (0 - mean[o]) * k[o] + t[o], and without, with a bias of zeros.
  */
-final class Folding {
+final class Folding implements InferenceRules {
     private final Graph graph;
     private final List<Parameter> parameters;
     private final Arena owner;
@@ -50,6 +41,11 @@ final class Folding {
     private final boolean[] owned;
     /** For each graph value a dropped flatten gave, the C x H x W shape the dense layers after it read. */
     private final long[][] unflattened;
+    /** The node being compiled: its index and value, its first input's value, and its parameters. */
+    private int node;
+    private int value;
+    private int x;
+    private List<Parameter> own;
 
     private Folding(Network network, Arena owner) {
         this.graph = network.graph();
@@ -68,104 +64,104 @@ final class Folding {
         return folding.ops.stream().map(op -> op instanceof Pending p ? p.toOp(owner) : (InferenceOp) op).toList();
     }
 
+    /** Compiles node {@code node} by its operation's rule, which calls back one of the methods below. */
     private void add(int node) {
-        Graph.Node n = graph.node(node);
-        int value = node + 1;
-        long[] in = graph.inputShapes(node).getFirst();
-        int x = n.inputs().getFirst();
-        List<Parameter> own = parameters.subList(graph.parameterStart(node),
-                graph.parameterStart(node) + graph.parameterCount(node));
-        switch (n.op()) {
-            case Convolution2D conv -> {
-                long[][] pads = conv.paddings(in);
-                // Grouped weights [out, in / g, k, k] are oneDNN's [g, out / g, in / g, k, k]: the same floats, so
-                // batch norm still folds per output channel, each a contiguous run of in / g * k * k weights.
-                long g = conv.groups();
-                long[] weightDims = g == 1 ? own.get(0).spec().dims() : new long[] {g,
-                        conv.outChannels() / g, conv.inChannels() / g, conv.filterSize(), conv.filterSize()};
-                long dilates = conv.dilation() - 1;
-                emit(value, new Pending(conv, InferenceOp.Affine.Kind.CONVOLUTION, at[x], weightDims, own,
-                        new long[] {conv.stride(), conv.stride()}, new long[] {dilates, dilates}, pads[0], pads[1],
-                        conv.outputShape(in)));
-            }
-            case Dense dense -> {
-                // After a conv stack the weights O x (C*H*W) are read as O x C x H x W: the same floats.
-                long[] source = unflattened[x] != null ? unflattened[x] : in;
-                long[] dims = source.length == 3 ? new long[] {dense.outFeatures(), source[0], source[1], source[2]}
-                        : new long[] {dense.outFeatures(), dense.inFeatures()};
-                emit(value, new Pending(dense, InferenceOp.Affine.Kind.DENSE, at[x], dims, own, null, null, null, null,
-                        dense.outputShape(in)));
-            }
-            case BatchNorm norm -> {
-                Pending pending = fusable(x);
-                if (pending == null || pending.activated()) {
-                    throw new UnsupportedOperationException(norm.name() + " must directly follow a convolution or"
-                            + " dense layer whose output nothing else reads, to be folded into it for inference");
-                }
-                pending.fold(norm, own);
-                alias(value, x);
-            }
-            case Activation activation -> addActivation(value, x, activation, in);
-            case Pooling2D pool -> {
-                long[][] pads = pool.paddings(in);
-                emit(value, new InferenceOp.Pool(at[x], pool.algorithm(), new long[] {pool.filterSize(),
-                        pool.filterSize()}, new long[] {pool.stride(), pool.stride()}, pads[0], pads[1],
-                        pool.outputShape(in)));
-            }
-            case GlobalAveragePooling2D pool -> emit(value, new InferenceOp.Pool(at[x],
-                    Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]}, new long[] {1, 1},
-                    new long[] {0, 0}, new long[] {0, 0}, pool.outputShape(in)));
-            case Dropout ignored -> alias(value, x); // the identity at inference
-            case Flatten ignored -> {
-                for (Graph.Use use : graph.uses(value)) {
-                    if (!(graph.node(use.node()).op() instanceof Dense)) {
-                        throw new UnsupportedOperationException("a flatten is only compiled for inference in front of"
-                                + " dense layers, which read their input unflattened; here it is followed by "
-                                + graph.node(use.node()).op().name());
-                    }
-                }
-                alias(value, x);
-                unflattened[value] = unflattened[x] != null ? unflattened[x] : in;
-            }
-            case Add ignored -> addSum(node, value);
-            case Mul ignored -> binary(node, value, Algorithm.BINARY_MUL);
-            case Concat concat -> emit(value, new InferenceOp.Concat(
-                    n.inputs().stream().map(v -> at[v]).toList(), concat.outputShape(graph.inputShapes(node))));
-            default -> throw new UnsupportedOperationException("operation " + n.op().name() + " ("
-                    + n.op().getClass().getSimpleName() + ") cannot be compiled for inference; supported: convolution,"
-                    + " dense, batch norm, activation, pooling, global average pooling, dropout, flatten, add, mul,"
-                    + " concat");
+        this.node = node;
+        this.value = node + 1;
+        this.x = graph.node(node).inputs().getFirst();
+        this.own = parameters.subList(graph.parameterStart(node), graph.parameterStart(node) + graph.parameterCount(node));
+        graph.node(node).op().compile(this);
+    }
+
+    @Override
+    public long[] inputShape() {
+        return graph.inputShapes(node).getFirst();
+    }
+
+    @Override
+    public void convolution(long[] weightDims, long[] strides, long[] dilates, long[] padBefore, long[] padAfter) {
+        emit(value, new Pending(graph.node(node).op(), InferenceOp.Affine.Kind.CONVOLUTION, at[x], weightDims, own,
+                strides, dilates, padBefore, padAfter, graph.shape(value)));
+    }
+
+    /** After a conv stack the weights O x (C*H*W) are read as O x C x H x W: the same floats. */
+    @Override
+    public void dense(long outFeatures, long inFeatures) {
+        long[] source = unflattened[x] != null ? unflattened[x] : inputShape();
+        long[] dims = source.length == 3 ? new long[] {outFeatures, source[0], source[1], source[2]}
+                : new long[] {outFeatures, inFeatures};
+        emit(value, new Pending(graph.node(node).op(), InferenceOp.Affine.Kind.DENSE, at[x], dims, own, null, null,
+                null, null, graph.shape(value)));
+    }
+
+    @Override
+    public void foldBatchNorm(BatchNorm norm) {
+        Pending pending = fusable(x);
+        if (pending == null || pending.activated()) {
+            throw new UnsupportedOperationException(norm.name() + " must directly follow a convolution or dense layer"
+                    + " whose output nothing else reads, to be folded into it for inference");
+        }
+        pending.fold(norm, own);
+        alias(value, x);
+    }
+
+    @Override
+    public void eltwise(List<EltwiseOp> operations) {
+        Object producer = producer(x);
+        if (owned(x) && producer instanceof Pending pending) {
+            pending.postOps.addAll(operations);
+            alias(value, x);
+        } else if (owned(x) && producer instanceof InferenceOp.Binary binary) {
+            List<EltwiseOp> all = new ArrayList<>(binary.postOps());
+            all.addAll(operations);
+            ops.set(at[x] - 1, new InferenceOp.Binary(binary.algorithm(), binary.first(), binary.second(),
+                    List.copyOf(all), binary.outputShape()));
+            alias(value, x);
+        } else {
+            emit(value, new InferenceOp.Eltwise(at[x], operations, graph.shape(value)));
         }
     }
 
-    private void addActivation(int value, int x, Activation activation, long[] in) {
-        switch (activation.function()) {
-            case LINEAR -> alias(value, x);
-            case SOFTMAX -> emit(value, new InferenceOp.Softmax(at[x], activation.outputShape(in)));
-            default -> {
-                List<EltwiseOp> postOps = activation.asPostOps().orElseThrow();
-                Object producer = producer(x);
-                if (owned(x) && producer instanceof Pending pending) {
-                    pending.postOps.addAll(postOps);
-                    alias(value, x);
-                } else if (owned(x) && producer instanceof InferenceOp.Binary binary) {
-                    List<EltwiseOp> all = new ArrayList<>(binary.postOps());
-                    all.addAll(postOps);
-                    ops.set(at[x] - 1, new InferenceOp.Binary(binary.algorithm(), binary.first(), binary.second(),
-                            List.copyOf(all), binary.outputShape()));
-                    alias(value, x);
-                } else {
-                    emit(value, new InferenceOp.Eltwise(at[x], postOps, activation.outputShape(in)));
-                }
+    @Override
+    public void softmax() {
+        emit(value, new InferenceOp.Softmax(at[x], graph.shape(value)));
+    }
+
+    @Override
+    public void pool(Algorithm algorithm, long[] kernel, long[] strides, long[] padBefore, long[] padAfter) {
+        emit(value, new InferenceOp.Pool(at[x], algorithm, kernel, strides, padBefore, padAfter, graph.shape(value)));
+    }
+
+    @Override
+    public void passThrough() {
+        alias(value, x);
+    }
+
+    @Override
+    public void flattenForDense() {
+        for (Graph.Use use : graph.uses(value)) {
+            if (!(graph.node(use.node()).op() instanceof Dense)) {
+                throw new UnsupportedOperationException("a flatten is only compiled for inference in front of dense"
+                        + " layers, which read their input unflattened; here it is followed by "
+                        + graph.node(use.node()).op().name());
             }
         }
+        alias(value, x);
+        unflattened[value] = unflattened[x] != null ? unflattened[x] : inputShape();
+    }
+
+    @Override
+    public void concat() {
+        emit(value, new InferenceOp.Concat(graph.node(node).inputs().stream().map(v -> at[v]).toList(),
+                graph.shape(value)));
     }
 
     /**
      * An addition: fused as a sum post-op into a convolution that gives one addend, when nothing else reads that
      * addend and the other one is ready before the convolution runs; else a binary add.
      */
-    private void addSum(int node, int value) {
+    @Override
+    public void add() {
         List<Integer> inputs = graph.node(node).inputs();
         boolean sameShapes = Arrays.equals(graph.shape(inputs.get(0)), graph.shape(inputs.get(1)));
         for (int k = 0; sameShapes && k < 2; k++) {
@@ -180,11 +176,12 @@ final class Folding {
                 return;
             }
         }
-        binary(node, value, Algorithm.BINARY_ADD);
+        binary(Algorithm.BINARY_ADD);
     }
 
     /** A binary op; the input of the full shape goes first, since oneDNN broadcasts only the second. */
-    private void binary(int node, int value, Algorithm algorithm) {
+    @Override
+    public void binary(Algorithm algorithm) {
         List<Integer> inputs = graph.node(node).inputs();
         long[] output = graph.shape(value);
         boolean swap = !Arrays.equals(graph.shape(inputs.get(0)), output);

@@ -34,4 +34,16 @@ public record Add() implements Op {
                           boolean needGradInput) {
         return new BinaryPlan(context, name(), Algorithm.BINARY_ADD, inputs, mode, needGradInput);
     }
+
+    /** Inference: a sum post-op of the convolution that gives one addend where it can be, else a binary add. */
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.add();
+    }
+
+    /** ONNX broadcasts multidirectionally: N x C x 1 x 1 against N x C x H x W is the per-channel sum. */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        nodes.node("Add", nodes.inputs());
+    }
 }

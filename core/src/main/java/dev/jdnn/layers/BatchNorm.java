@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import java.util.ArrayList;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -114,5 +115,19 @@ public sealed interface BatchNorm extends Layer permits BatchNorm2D, BatchNorm1D
             MemorySegment v = p.value();
             for (long i = 0, n = p.spec().elementCount(); i < n; i++) v.setAtIndex(ValueLayout.JAVA_FLOAT, i, value);
         }
+    }
+
+    /** Inference: folded into the convolution or dense layer before it. */
+    @Override
+    default void compile(InferenceRules rules) {
+        rules.foldBatchNorm(this);
+    }
+
+    /** ONNX: BatchNormalization, unless the export folds it into the layer before (which then writes it). */
+    @Override
+    default void exportOnnx(OnnxNodes nodes) {
+        List<String> inputs = new ArrayList<>(List.of(nodes.current()));
+        inputs.addAll(nodes.parameterInitializers());
+        nodes.node("BatchNormalization", inputs, nodes.real("epsilon", (float) epsilon()));
     }
 }

@@ -56,4 +56,14 @@ public record Concat(int inputs) implements Op {
                           boolean needGradInput) {
         return new ConcatPlan(context, name(), inputs, mode, needGradInput);
     }
+
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.concat();
+    }
+
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        nodes.node("Concat", nodes.inputs(), nodes.integer("axis", 1));
+    }
 }

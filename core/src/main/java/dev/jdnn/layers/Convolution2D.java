@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import java.util.ArrayList;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.FormatTag;
 import dev.jdnn.runtime.MemoryDesc;
@@ -176,5 +177,37 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
             return PrimitiveDescs.convolutionBackwardData(arena, diffSrc, weights, diffDst, strides, dilates,
                     padBefore, padAfter, hint, new PrimitiveAttr(arena));
         }
+    }
+
+    /**
+     * Inference: grouped weights [out, in / g, k, k] are oneDNN's [g, out / g, in / g, k, k], the same floats, so
+     * batch norm still folds per output channel, each a contiguous run of in / g * k * k weights.
+     */
+    @Override
+    public void compile(InferenceRules rules) {
+        long[][] pads = paddings(rules.inputShape());
+        long[] weightDims = groups == 1 ? new long[] {outChannels, inChannels, filterSize, filterSize}
+                : new long[] {groups, outChannels / groups, inChannels / groups, filterSize, filterSize};
+        long dilates = dilation - 1;
+        rules.convolution(weightDims, new long[] {stride, stride}, new long[] {dilates, dilates}, pads[0], pads[1]);
+    }
+
+    /**
+     * ONNX counts dilation as jdnn does (1: no gaps) and stores grouped weights as jdnn does, [out, in / group, kh,
+     * kw]; both default to 1, so an ordinary convolution's node has neither attribute. A convolution without a bias has
+     * no B input unless batch norm is folded into it.
+     */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        long[][] pads = paddings(nodes.inputShape());
+        List<OnnxNodes.Attribute> attributes = new ArrayList<>(List.of(
+                nodes.ints("kernel_shape", filterSize, filterSize), nodes.ints("strides", stride, stride),
+                // ONNX orders pads as all the starts, then all the ends: top, left, bottom, right.
+                nodes.ints("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
+        if (dilation != 1) attributes.add(nodes.ints("dilations", dilation, dilation));
+        if (groups != 1) attributes.add(nodes.integer("group", groups));
+        List<String> inputs = new ArrayList<>(List.of(nodes.current()));
+        inputs.addAll(nodes.affineInitializers());
+        nodes.node("Conv", inputs, attributes.toArray(OnnxNodes.Attribute[]::new));
     }
 }

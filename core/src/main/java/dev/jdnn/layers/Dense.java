@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import java.util.ArrayList;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.FormatTag;
 import dev.jdnn.runtime.MemoryDesc;
@@ -83,4 +84,21 @@ public record Dense(long inFeatures, long outFeatures) implements Layer {
                     new PrimitiveAttr(arena));
         }
     };
+
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.dense(outFeatures, inFeatures);
+    }
+
+    /**
+     * Y = A B^T + C with B the weights as jdnn stores them, outputs x inputs. A dense layer reading C x H x W takes
+     * its features in that (row-major) order, as Flatten gives them.
+     */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        if (nodes.inputShape().length != 1) nodes.node("Flatten", List.of(nodes.current()), nodes.integer("axis", 1));
+        List<String> inputs = new ArrayList<>(List.of(nodes.current()));
+        inputs.addAll(nodes.affineInitializers());
+        nodes.node("Gemm", inputs, nodes.integer("transB", 1));
+    }
 }

@@ -40,4 +40,14 @@ public record Dropout(double rate, long seed) implements Layer {
         if (mode == Mode.INFERENCE || rate == 0) return new IdentityPlan(context, name(), input, gradInput);
         return new DropoutPlan(context, this, input, gradInput);
     }
+
+    /** The identity at inference. */
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.passThrough();
+    }
+
+    /** The identity at inference: no node. */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {}
 }

@@ -29,4 +29,15 @@ public record Flatten() implements Layer {
                           boolean needGradInput) {
         return new FlattenPlan(context, input, outputShape(Shapes.perSample(input.dims()))[0], mode, needGradInput);
     }
+
+    /** Free in front of dense layers, which read the C x H x W input directly. */
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.flattenForDense();
+    }
+
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        nodes.node("Flatten", java.util.List.of(nodes.current()), nodes.integer("axis", 1));
+    }
 }

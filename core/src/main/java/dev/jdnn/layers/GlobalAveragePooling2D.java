@@ -30,4 +30,16 @@ public record GlobalAveragePooling2D() implements Layer {
                 new long[] {1, 1}, new long[][] {{0, 0}, {0, 0}}, context, input, Shapes.withBatch(input.dim(0), out),
                 mode, needGradInput);
     }
+
+    @Override
+    public void compile(InferenceRules rules) {
+        long[] in = rules.inputShape();
+        rules.pool(Algorithm.POOLING_AVG_EXCLUDE_PADDING, new long[] {in[1], in[2]}, new long[] {1, 1},
+                new long[] {0, 0}, new long[] {0, 0});
+    }
+
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        nodes.node("GlobalAveragePool", List.of(nodes.current()));
+    }
 }

@@ -34,4 +34,15 @@ public record Mul() implements Op {
                           boolean needGradInput) {
         return new BinaryPlan(context, name(), Algorithm.BINARY_MUL, inputs, mode, needGradInput);
     }
+
+    @Override
+    public void compile(InferenceRules rules) {
+        rules.binary(Algorithm.BINARY_MUL);
+    }
+
+    /** ONNX broadcasts multidirectionally: N x C x 1 x 1 against N x C x H x W is the per-channel product. */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        nodes.node("Mul", nodes.inputs());
+    }
 }

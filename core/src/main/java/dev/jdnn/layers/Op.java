@@ -33,4 +33,18 @@ public interface Op {
      */
     LayerPlan plan(PlanContext context, List<Tensor> inputs, Mode mode, List<Parameter> parameters,
                    boolean needGradInput);
+
+    /**
+     * States what the node becomes in compiled inference, by one call to {@code rules}.
+     *
+     * @throws UnsupportedOperationException if the operation has no inference rule
+     */
+    void compile(InferenceRules rules);
+
+    /**
+     * Writes the node as ONNX nodes through {@code nodes} (opset 13); writes nothing for the identity.
+     *
+     * @throws RuntimeException from {@link OnnxNodes#unsupported} where the opset cannot express it
+     */
+    void exportOnnx(OnnxNodes nodes);
 }

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import java.util.ArrayList;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
@@ -95,5 +96,23 @@ public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding pad
         long[] out = outputShape(in);
         return new PoolingPlan(name(), algorithm(), new long[] {filterSize, filterSize}, new long[] {stride, stride},
                 paddings(in), context, input, Shapes.withBatch(input.dim(0), out), mode, needGradInput);
+    }
+
+    @Override
+    public void compile(InferenceRules rules) {
+        long[][] pads = paddings(rules.inputShape());
+        rules.pool(algorithm(), new long[] {filterSize, filterSize}, new long[] {stride, stride}, pads[0], pads[1]);
+    }
+
+    /** ONNX: MaxPool or AveragePool, whether padded positions count made explicit (ONNX's default excludes them). */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        long[][] pads = paddings(nodes.inputShape());
+        List<OnnxNodes.Attribute> attributes = new ArrayList<>(List.of(
+                nodes.ints("kernel_shape", filterSize, filterSize), nodes.ints("strides", stride, stride),
+                nodes.ints("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
+        if (mode == PoolMode.AVG) attributes.add(nodes.integer("count_include_pad", countIncludePad ? 1 : 0));
+        nodes.node(mode == PoolMode.MAX ? "MaxPool" : "AveragePool", List.of(nodes.current()),
+                attributes.toArray(OnnxNodes.Attribute[]::new));
     }
 }

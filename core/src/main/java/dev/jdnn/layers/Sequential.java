@@ -65,4 +65,16 @@ public class Sequential implements Layer {
         return GraphPlan.of(Graph.chain(this, Shapes.perSample(input.dims())), context, input, mode, parameters,
                 needGradInput);
     }
+
+    /** Never called: a graph holds a sequence's layers ({@link Graph#chain}), not the sequence. */
+    @Override
+    public void compile(InferenceRules rules) {
+        throw new IllegalStateException(name + " is compiled as its layers: build the network with Graph.chain");
+    }
+
+    /** Never called: a graph holds a sequence's layers ({@link Graph#chain}), not the sequence. */
+    @Override
+    public void exportOnnx(OnnxNodes nodes) {
+        throw new IllegalStateException(name + " is exported as its layers: build the network with Graph.chain");
+    }
 }

@@ -1,24 +1,16 @@
 package dev.jdnn.onnx;
 
-import dev.jdnn.layers.Activation;
-import dev.jdnn.layers.Add;
-import dev.jdnn.layers.Concat;
 import dev.jdnn.layers.Graph;
-import dev.jdnn.layers.Mul;
 import dev.jdnn.layers.Op;
-import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.BatchNorm;
 import dev.jdnn.layers.Convolution2D;
 import dev.jdnn.layers.Dense;
-import dev.jdnn.layers.Dropout;
-import dev.jdnn.layers.Flatten;
-import dev.jdnn.layers.GlobalAveragePooling2D;
 import dev.jdnn.layers.Network;
+import dev.jdnn.layers.OnnxNodes;
 import dev.jdnn.layers.Parameter;
-import dev.jdnn.layers.PoolMode;
-import dev.jdnn.layers.Pooling2D;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +24,7 @@ import java.util.Set;
  * after the layer's path and their use ({@code /0.2/Clip_max}), the graph input {@value OnnxExport#INPUT} and the last
  * node's output {@value OnnxExport#OUTPUT}.
  */
-final class OnnxGraph {
+final class OnnxGraph implements OnnxNodes {
     /** The activations that have an operator of their own in the opset written, for the refusal's message. */
     static final String EXPORTABLE_ACTIVATIONS = "linear, relu, sigmoid, tanh, leaky-relu, elu, selu, softplus"
             + " (beta 1), softmax, swish (beta 1), relu6, hard-sigmoid, hard-swish, gelu, gelu-tanh";
@@ -52,6 +44,10 @@ final class OnnxGraph {
     private String current = OnnxExport.INPUT;
     /** The value that is the graph's output. */
     private String output;
+    /** The node being exported, the names of its inputs, and the batch norm folded into it (or null). */
+    private Placed placed;
+    private List<String> inputs;
+    private Placed next;
 
     private OnnxGraph(OnnxExport.BatchNormMode batchNorm) {
         this.batchNorm = batchNorm;
@@ -125,150 +121,73 @@ final class OnnxGraph {
 
     /** Adds the nodes of {@code placed}, reading {@code inputs}, with {@code next} (a batch norm) folded in if given. */
     private void add(Placed placed, List<String> inputs, Placed next) {
-        long[] in = placed.inputShape();
-        switch (placed.layer()) {
-            case Convolution2D conv -> {
-                String[] parameters = affineInitializers(placed, next);
-                long[][] pads = conv.paddings(in);
-                List<ProtoWriter> attributes = new ArrayList<>(List.of(
-                        OnnxMessages.intsAttribute("kernel_shape", conv.filterSize(), conv.filterSize()),
-                        OnnxMessages.intsAttribute("strides", conv.stride(), conv.stride()),
-                        // ONNX orders pads as all the starts, then all the ends: top, left, bottom, right.
-                        OnnxMessages.intsAttribute("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
-                // ONNX counts dilation as jdnn does (1: no gaps) and stores grouped weights as jdnn does,
-                // [out, in / group, kh, kw]; both default to 1, so an ordinary convolution's node stays as it was.
-                if (conv.dilation() != 1) {
-                    attributes.add(OnnxMessages.intsAttribute("dilations", conv.dilation(), conv.dilation()));
-                }
-                if (conv.groups() != 1) attributes.add(OnnxMessages.intAttribute("group", conv.groups()));
-                List<String> convInputs = new ArrayList<>(List.of(current));
-                convInputs.addAll(List.of(parameters)); // no B input for a bias-free convolution without batch norm
-                node("Conv", placed.path(), convInputs, attributes.toArray(ProtoWriter[]::new));
-            }
-            case Dense ignored -> {
-                if (in.length != 1) {
-                    // A dense layer reading C x H x W takes its features in that (row-major) order, as Flatten gives.
-                    node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
-                }
-                String[] parameters = affineInitializers(placed, next);
-                // Y = A B^T + C with B the weights as jdnn stores them, outputs x inputs.
-                node("Gemm", placed.path(), List.of(current, parameters[0], parameters[1]),
-                        OnnxMessages.intAttribute("transB", 1));
-            }
-            case BatchNorm norm -> {
-                List<String> normInputs = new ArrayList<>(List.of(current));
-                for (Parameter p : placed.parameters()) {
-                    normInputs.add(initializer(p.spec().name(), p.spec().dims(), values(p)));
-                }
-                node("BatchNormalization", placed.path(), normInputs,
-                        OnnxMessages.floatAttribute("epsilon", (float) norm.epsilon()));
-            }
-            case Activation activation -> activation(placed.path(), activation);
-            case Pooling2D pool -> {
-                long[][] pads = pool.paddings(in);
-                List<ProtoWriter> attributes = new ArrayList<>(List.of(
-                        OnnxMessages.intsAttribute("kernel_shape", pool.filterSize(), pool.filterSize()),
-                        OnnxMessages.intsAttribute("strides", pool.stride(), pool.stride()),
-                        OnnxMessages.intsAttribute("pads", pads[0][0], pads[0][1], pads[1][0], pads[1][1])));
-                // Whether padded positions count in a window's mean, made explicit (ONNX's default excludes them).
-                if (pool.mode() == PoolMode.AVG) {
-                    attributes.add(OnnxMessages.intAttribute("count_include_pad", pool.countIncludePad() ? 1 : 0));
-                }
-                node(pool.mode() == PoolMode.MAX ? "MaxPool" : "AveragePool", placed.path(), List.of(current),
-                        attributes.toArray(ProtoWriter[]::new));
-            }
-            case GlobalAveragePooling2D ignored -> node("GlobalAveragePool", placed.path(), List.of(current));
-            case Flatten ignored -> node("Flatten", placed.path(), List.of(current), OnnxMessages.intAttribute("axis", 1));
-            case Dropout ignored -> { } // the identity at inference
-            // ONNX broadcasts multidirectionally: N x C x 1 x 1 against N x C x H x W is the per-channel product.
-            case Add ignored -> node("Add", placed.path(), inputs);
-            case Mul ignored -> node("Mul", placed.path(), inputs);
-            case Concat ignored -> node("Concat", placed.path(), inputs, OnnxMessages.intAttribute("axis", 1));
-            default -> throw new OnnxExportException("layer " + placed.path() + " " + placed.layer().name() + " ("
-                    + placed.layer().getClass().getSimpleName() + ") has no ONNX export; exportable: convolution, "
-                    + "dense, batch norm, activations (" + EXPORTABLE_ACTIVATIONS + "), pooling, global average "
-                    + "pooling, flatten, dropout, add, mul, concat");
-        }
+        this.placed = placed;
+        this.inputs = inputs;
+        this.next = next;
+        placed.layer().exportOnnx(this);
     }
 
-    private void activation(String path, Activation activation) {
-        float p = (float) activation.parameter();
-        switch (activation.function()) {
-            case LINEAR -> { } // the identity
-            case RELU -> node("Relu", path, List.of(current));
-            case SIGMOID -> node("Sigmoid", path, List.of(current));
-            case TANH -> node("Tanh", path, List.of(current));
-            case LEAKY_RELU -> node("LeakyRelu", path, List.of(current), OnnxMessages.floatAttribute("alpha", p));
-            case ELU -> node("Elu", path, List.of(current), OnnxMessages.floatAttribute("alpha", p));
-            case SELU -> node("Selu", path, List.of(current),
-                    OnnxMessages.floatAttribute("alpha", (float) ActivationFunction.SELU_ALPHA),
-                    OnnxMessages.floatAttribute("gamma", (float) ActivationFunction.SELU_SCALE));
-            // Opset 13's Softmax normalizes along the one axis given: the features, or each pixel's channels.
-            case SOFTMAX -> node("Softmax", path, List.of(current), OnnxMessages.intAttribute("axis", 1));
-            case SOFTPLUS -> {
-                if (activation.parameter() != 1) throw unsupported(path, activation, "ONNX's Softplus has no beta");
-                node("Softplus", path, List.of(current));
-            }
-            // Opset 13 has no Swish (24), HardSwish (14) or Gelu (20): they are written as the formulas they are.
-            case SWISH -> {
-                if (activation.parameter() != 1) throw unsupported(path, activation, "silu, swish with beta 1, is"
-                        + " written as x * Sigmoid(x); ONNX has no Swish before opset 24");
-                String x = current;
-                node("Sigmoid", path, List.of(x));
-                node("Mul", path, List.of(x, current));
-            }
-            case RELU6 -> node("Clip", path, List.of(current, constant(path, "Clip_min", 0),
-                    constant(path, "Clip_max", 6)));
-            case HARD_SIGMOID -> hardSigmoid(path);
-            case HARD_SWISH -> {
-                String x = current;
-                hardSigmoid(path);
-                node("Mul", path, List.of(x, current));
-            }
-            case GELU -> {
-                // 0.5 x (1 + erf(x / sqrt 2)), as PyTorch writes gelu before opset 20.
-                String x = current;
-                node("Div", path, List.of(x, constant(path, "Div_sqrt2", (float) Math.sqrt(2))));
-                halfXTimesOnePlus("Erf", path, x);
-            }
-            case GELU_TANH -> {
-                // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
-                String x = current;
-                node("Mul", path, List.of(x, x));
-                node("Mul", path, List.of(current, x));
-                node("Mul", path, List.of(current, constant(path, "Mul_cubic", 0.044715f)));
-                node("Add", path, List.of(x, current));
-                node("Mul", path, List.of(current,
-                        constant(path, "Mul_sqrt_2_over_pi", (float) Math.sqrt(2 / Math.PI))));
-                halfXTimesOnePlus("Tanh", path, x);
-            }
-        }
+    @Override
+    public long[] inputShape() {
+        return placed.inputShape();
     }
 
-    /** PyTorch's hard-sigmoid, relu6(x + 3) / 6. */
-    private void hardSigmoid(String path) {
-        node("HardSigmoid", path, List.of(current), OnnxMessages.floatAttribute("alpha", 1 / 6f),
-                OnnxMessages.floatAttribute("beta", 0.5f));
+    @Override
+    public String current() {
+        return current;
     }
 
-    /** 0.5 x (1 + f(current)): the end of both gelu forms. */
-    private void halfXTimesOnePlus(String function, String path, String x) {
-        node(function, path, List.of(current));
-        node("Add", path, List.of(current, constant(path, "Add_one", 1)));
-        node("Mul", path, List.of(x, current));
-        node("Mul", path, List.of(current, constant(path, "Mul_half", 0.5f)));
+    @Override
+    public List<String> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public void node(String opType, List<String> inputs, Attribute... attributes) {
+        node(opType, placed.path(), inputs,
+                Arrays.stream(attributes).map(a -> ((WrittenAttribute) a).proto()).toArray(ProtoWriter[]::new));
+    }
+
+    @Override
+    public List<String> affineInitializers() {
+        return List.of(affineInitializers(placed, next));
+    }
+
+    @Override
+    public List<String> parameterInitializers() {
+        return placed.parameters().stream().map(p -> initializer(p.spec().name(), p.spec().dims(), values(p))).toList();
     }
 
     /** A scalar initializer named {@code /path/name}. */
-    private String constant(String path, String name, float value) {
-        return initializer("/" + path + "/" + name, new long[0], new float[] {value});
+    @Override
+    public String constant(String name, float value) {
+        return initializer("/" + placed.path() + "/" + name, new long[0], new float[] {value});
     }
 
-    private static OnnxExportException unsupported(String path, Activation activation, String why) {
-        return new OnnxExportException("layer " + path + ": activation " + activation.name() + " cannot be exported"
+    @Override
+    public Attribute ints(String name, long... values) {
+        return new WrittenAttribute(OnnxMessages.intsAttribute(name, values));
+    }
+
+    @Override
+    public Attribute integer(String name, long value) {
+        return new WrittenAttribute(OnnxMessages.intAttribute(name, value));
+    }
+
+    @Override
+    public Attribute real(String name, float value) {
+        return new WrittenAttribute(OnnxMessages.floatAttribute(name, value));
+    }
+
+    @Override
+    public OnnxExportException unsupported(String why) {
+        return new OnnxExportException("layer " + placed.path() + ": " + placed.layer().name() + " cannot be exported"
                 + " to ONNX opset " + OnnxExport.OPSET + " (" + why + "); exportable activations: "
                 + EXPORTABLE_ACTIVATIONS);
     }
+
+    /** An attribute as its protobuf message. */
+    private record WrittenAttribute(ProtoWriter proto) implements Attribute {}
 
     /**
      * The weight and bias initializers of a convolution or dense layer, with {@code norm}'s batch norm folded in
