@@ -149,7 +149,9 @@ final class PlanCompiler {
         Value out = null;
         if (addend != null) {
             MemoryDesc dstDesc = desc.query(Query.DST);
-            if (addendDies && addend.slot() >= Buffers.FIRST_ACTIVATION && addend.desc().sameAs(dstDesc)) {
+            // In place only where the convolution does not read the same buffer (y = conv(x) + x reads x).
+            if (addendDies && addend.slot() >= Buffers.FIRST_ACTIVATION && addend.slot() != source.slot()
+                    && addend.desc().sameAs(dstDesc)) {
                 out = addend;
             } else {
                 out = allocate(dstDesc);

@@ -73,7 +73,7 @@ final class GraphPlan implements LayerPlan {
                 source[value] = source[node.inputs().getFirst()];
                 continue;
             }
-            if (node.op() instanceof Flatten && readersAre(value, Dense.class)) {
+            if (node.op() instanceof Flatten && !graph.uses(value).isEmpty() && readersAre(value, Dense.class)) {
                 source[value] = inputs.getFirst(); // the dense layers read the unflattened tensor directly
                 continue;
             }
