@@ -5,8 +5,8 @@ import dev.jdnn.tensor.Tensor;
 import java.util.List;
 
 /**
- * The element-wise sum of two values: a residual shortcut's addition. The second may be broadcast along dims of
- * size 1 (a per-channel C x 1 x 1 value added to C x H x W); see {@link Broadcast}. No parameters.
+ * The element-wise sum of two values: a residual shortcut's addition. Either may be broadcast along dims of size 1
+ * (a per-channel C x 1 x 1 value added to C x H x W); see {@link Broadcast}. No parameters.
  */
 public record Add() implements Op {
     @Override

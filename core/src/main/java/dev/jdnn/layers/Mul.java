@@ -5,8 +5,8 @@ import dev.jdnn.tensor.Tensor;
 import java.util.List;
 
 /**
- * The element-wise product of two values: a squeeze-and-excitation block's channel scaling. The second may be broadcast along dims of
- * size 1 (a per-channel C x 1 x 1 scale of C x H x W); see {@link Broadcast}. No parameters.
+ * The element-wise product of two values: a squeeze-and-excitation block's channel scaling. Either may be broadcast
+ * along dims of size 1 (a per-channel C x 1 x 1 scale of C x H x W); see {@link Broadcast}. No parameters.
  */
 public record Mul() implements Op {
     @Override

@@ -94,6 +94,39 @@ public final class MemoryDesc {
         }
     }
 
+    /**
+     * The part of this memory of {@code dims} starting at {@code offsets} (e.g. channels 16..23 of N x 32 x H x W),
+     * seen in place: a memory with the returned descriptor over the same buffer reads and writes only that part.
+     *
+     * @throws IllegalArgumentException unless dims and offsets have one entry per dim of this descriptor, each dim
+     *     positive, each offset at least 0, and the part lies inside this descriptor's dims
+     * @throws DnnlException if the layout cannot show that part on its own (a blocked layout cut inside a block)
+     */
+    public MemoryDesc submemory(Arena owner, long[] dims, long[] offsets) {
+        Objects.requireNonNull(dims, "dims");
+        Objects.requireNonNull(offsets, "offsets");
+        long[] parent = dims();
+        if (dims.length != parent.length || offsets.length != parent.length) {
+            throw new IllegalArgumentException("a submemory of " + Arrays.toString(parent) + " needs " + parent.length
+                    + " dims and offsets, got dims " + Arrays.toString(dims) + " and offsets "
+                    + Arrays.toString(offsets));
+        }
+        for (int d = 0; d < parent.length; d++) {
+            if (dims[d] < 1 || offsets[d] < 0 || offsets[d] > parent[d] - dims[d]) {
+                throw new IllegalArgumentException("a submemory of " + Arrays.toString(parent) + " needs positive"
+                        + " dims and offsets >= 0 with offset + dim inside each parent dim, got dims "
+                        + Arrays.toString(dims) + " at offsets " + Arrays.toString(offsets));
+            }
+        }
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment nativeDims = scratch.allocateFrom(ValueLayout.JAVA_LONG, dims);
+            MemorySegment nativeOffsets = scratch.allocateFrom(ValueLayout.JAVA_LONG, offsets);
+            return new MemoryDesc(Dnnl.create(owner, "dnnl_memory_desc_create_submemory",
+                    slot -> dnnl_memory_desc_create_submemory(slot, handle, nativeDims, nativeOffsets),
+                    h -> dnnl_memory_desc_destroy(h)));
+        }
+    }
+
     /** Bytes the memory needs in this layout (blocked layouts may pad). */
     public long byteSize() {
         return dnnl_memory_desc_get_size(handle);

@@ -196,7 +196,10 @@ public final class PrimitiveDescs {
                         attr.handle()));
     }
 
-    /** dst = src0 (add or mul) src1, with src1 broadcast along its dims of size 1. */
+    /**
+     * dst = src0 (add or mul) src1, either source broadcast along its dims of size 1 (oneDNN is fastest broadcasting
+     * src1); a src1 or dst of format any takes src0's layout.
+     */
     public static PrimitiveDesc binary(Arena owner, Algorithm alg, MemoryDesc src0, MemoryDesc src1, MemoryDesc dst,
                                        PrimitiveAttr attr) {
         return create(owner, "dnnl_binary_primitive_desc_create", slot ->

@@ -7,38 +7,79 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jdnn.runtime.CountingArena;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.Engine;
+import dev.jdnn.runtime.FormatTag;
 import dev.jdnn.runtime.MemoryDesc;
 import dev.jdnn.runtime.Stream;
 import dev.jdnn.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
 /**
- * Runs one layer (or a Sequential) the way a model does, with plain Java arrays at the edges: a plain
- * input, a flat parameter block, the output reordered to plain for reading, and a gradient of the output
+ * Runs one operation (a layer, a Sequential, or a merge of several inputs) the way a model does, with plain Java
+ * arrays at the edges: inputs in the layouts asked for (plain, or blocked as a convolution gives them) filled from
+ * plain arrays, a flat parameter block, the output reordered to plain for reading, and a gradient of the output
  * handed over in the output's own descriptor (as the next layer would give it).
  */
 final class LayerTestBench implements AutoCloseable {
+    /** One input of the operation: its dims (batch first) and its layout. */
+    record Input(FormatTag layout, long... dims) {
+        static Input plain(long... dims) {
+            return new Input(Tensor.plainTag(dims.length), dims);
+        }
+
+        /** Channels in blocks of 16, the layout convolutions give N x C x H x W values. */
+        static Input blocked(long... dims) {
+            return new Input(FormatTag.NCHW16C, dims);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(dims) + " " + layout.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     final Arena arena = new CountingArena();
     final PlanContext context = new PlanContext(arena, Engine.cpu(), new Stream(Engine.cpu(), arena));
+    /** The operation's inputs, in their layouts; {@link #input} is the first. */
+    final List<Tensor> inputs;
     final Tensor input;
     final ParameterBlock parameters;
     final LayerPlan plan;
     private final Tensor plainOutput;
     private final Step outputToPlain;
+    /** Per input: the plain tensor its values are written to, and the reorder into its layout (null if plain). */
+    private final Tensor[] plainInputs;
+    private final Step[] plainToInputs;
     private Tensor plainGradOutput;
     private Step gradOutputToLayout;
-    private Tensor plainGradInput;
-    private Step gradInputToPlain;
+    /** Per input: its gradient in plain order, and the reorder into it (null when the gradient is plain). */
+    private Tensor[] plainGradInputs;
+    private Step[] gradInputsToPlain;
 
     LayerTestBench(Layer layer, Mode mode, boolean needGradInput, long... inputDims) {
-        input = Tensor.plain(arena, DataType.F32, inputDims);
-        parameters = new ParameterBlock(layer.parameters(Shapes.perSample(inputDims)), arena);
-        plan = layer.plan(context, input, mode, parameters.parameters(), needGradInput);
+        this(layer, mode, needGradInput, List.of(Input.plain(inputDims)));
+    }
+
+    LayerTestBench(Op op, Mode mode, boolean needGradInput, List<Input> inputs) {
+        this.inputs = inputs.stream()
+                .map(in -> Tensor.of(arena, MemoryDesc.of(arena, DataType.F32, in.layout(), in.dims()))).toList();
+        input = this.inputs.getFirst();
+        plainInputs = new Tensor[inputs.size()];
+        plainToInputs = new Step[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor in = this.inputs.get(i);
+            plainInputs[i] = in.isPlain() ? in : Tensor.plain(arena, DataType.F32, in.dims());
+            plainToInputs[i] = Step.reorder(context, plainInputs[i], in);
+        }
+        parameters = new ParameterBlock(op.parameters(inputs.stream().map(in -> Shapes.perSample(in.dims()))
+                .toList()), arena);
+        plan = op.plan(context, this.inputs, mode, parameters.parameters(), needGradInput);
         plainOutput = Tensor.plain(arena, DataType.F32, plan.output().dims());
         outputToPlain = Step.reorder(context, plan.output(), plainOutput);
     }
@@ -60,9 +101,13 @@ final class LayerTestBench implements AutoCloseable {
         return parameters.parameters();
     }
 
-    /** Runs forward on {@code x} (plain, batch first) and returns the output in plain order. */
-    float[] forward(float[] x) {
-        input.copyFrom(x);
+    /** Runs forward on {@code x}, one array per input (plain order, batch first), and returns the plain output. */
+    float[] forward(float[]... x) {
+        assertEquals(inputs.size(), x.length, "one array per input");
+        for (int i = 0; i < x.length; i++) {
+            plainInputs[i].copyFrom(x[i]);
+            if (plainToInputs[i] != null) plainToInputs[i].run(context.stream());
+        }
         plan.forward();
         return plainOutput();
     }
@@ -75,7 +120,7 @@ final class LayerTestBench implements AutoCloseable {
 
     /**
      * Runs backward for a plain gradient of the output (binding it on the first call) and returns the
-     * gradient of the input in plain order, or null when the plan computes none.
+     * gradient of the first input in plain order, or null when the plan computes none.
      */
     float[] backward(float[] gradOutput) {
         if (plainGradOutput == null) {
@@ -83,18 +128,26 @@ final class LayerTestBench implements AutoCloseable {
             Tensor inOutputLayout = Step.inLayout(context, plainGradOutput, plan.output().desc());
             gradOutputToLayout = Step.reorder(context, plainGradOutput, inOutputLayout);
             plan.bindGradOutput(inOutputLayout);
-            if (plan.gradInput() != null) {
-                plainGradInput = Tensor.plain(arena, DataType.F32, input.dims());
-                gradInputToPlain = Step.reorder(context, plan.gradInput(), plainGradInput);
+            plainGradInputs = new Tensor[inputs.size()];
+            gradInputsToPlain = new Step[inputs.size()];
+            for (int i = 0; i < inputs.size(); i++) {
+                Tensor gradient = plan.gradInput(i);
+                if (gradient == null) continue;
+                plainGradInputs[i] = gradient.isPlain() ? gradient : Tensor.plain(arena, DataType.F32, gradient.dims());
+                gradInputsToPlain[i] = Step.reorder(context, gradient, plainGradInputs[i]);
             }
         }
         plainGradOutput.copyFrom(gradOutput);
         if (gradOutputToLayout != null) gradOutputToLayout.run(context.stream());
         plan.backward();
-        if (plan.gradInput() == null) return null;
-        if (gradInputToPlain == null) return plan.gradInput().toArray();
-        gradInputToPlain.run(context.stream());
-        return plainGradInput.toArray();
+        return gradInput(0);
+    }
+
+    /** The gradient of input {@code index} that the last backward gave, in plain order; null if the plan has none. */
+    float[] gradInput(int index) {
+        if (plainGradInputs[index] == null) return null;
+        if (gradInputsToPlain[index] != null) gradInputsToPlain[index].run(context.stream());
+        return plainGradInputs[index].toArray();
     }
 
     /** The values of {@code tensor} in plain order, reordered in a scratch copy when it is blocked. */
