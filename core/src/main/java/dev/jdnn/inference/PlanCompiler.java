@@ -132,7 +132,8 @@ final class PlanCompiler {
 
     /**
      * A convolution; with {@code addend} (a fused residual addition), its destination first holds the addend: the
-     * addend's own buffer when this is its last reader and it has the destination's layout, else a copy.
+     * addend's own buffer when this is its last reader, it has the destination's layout and the convolution does not
+     * read its source from it (conv(x) + x: a convolution cannot write over its own source), else a copy.
      */
     private Value convolution(int index, InferenceOp.Affine op, Value in, Value addend, boolean addendDies,
                               boolean last) {
@@ -149,7 +150,8 @@ final class PlanCompiler {
         Value out = null;
         if (addend != null) {
             MemoryDesc dstDesc = desc.query(Query.DST);
-            if (addendDies && addend.slot() >= Buffers.FIRST_ACTIVATION && addend.desc().sameAs(dstDesc)) {
+            if (addendDies && addend.slot() >= Buffers.FIRST_ACTIVATION && addend.slot() != source.slot()
+                    && addend.desc().sameAs(dstDesc)) {
                 out = addend;
             } else {
                 out = allocate(dstDesc);
