@@ -43,7 +43,7 @@ enum TestGraphs {
         int s = b.stem(8, true);
         int c = b.convBn("block.conv", s, new Convolution2D(8, 8, 3, 1, Padding.SAME));
         return b.relu("block.relu", b.add("block.add", new Add(), c, s));
-    }, List.of(CONVOLUTION, CONVOLUTION, POOL, DENSE), 1, 3),
+    }, List.of(CONVOLUTION, CONVOLUTION, POOL, DENSE), 1, 2),
 
     /** Two conv -> bn on the main path (the first with stride 2), a 1x1 conv -> bn projection shortcut, added. */
     PROJECTION_SHORTCUT(b -> {
@@ -64,7 +64,7 @@ enum TestGraphs {
         int y = b.activation("right.elu", ActivationFunction.ELU, b.convBn("right.conv", s,
                 new Convolution2D(8, 12, 3, 1, Padding.SAME, 2, 1)));
         return b.relu("join.relu", b.add("join.add", new Add(), x, y));
-    }, List.of(CONVOLUTION, CONVOLUTION, CONVOLUTION, POOL, DENSE), 0, 3),
+    }, List.of(CONVOLUTION, CONVOLUTION, CONVOLUTION, POOL, DENSE), 0, 2),
 
     /**
      * An addend that another node reads too: the addition cannot be fused into the convolution that gives it (a
@@ -78,6 +78,18 @@ enum TestGraphs {
         int e = b.convBn("b.conv", c, new Convolution2D(8, 8, 3, 1, Padding.SAME));
         return b.relu("b.relu", b.add("b.add", new Add(), r, e));
     }, List.of(CONVOLUTION, CONVOLUTION, BINARY, CONVOLUTION, POOL, DENSE), 0, 3),
+
+    /**
+     * The same with the shared addend second: the binary add writes over its first input, the shortcut, which no
+     * later node reads (two buffers instead of three).
+     */
+    SHARED_ADDEND_SECOND(b -> {
+        int s = b.stem(8, true);
+        int c = b.convBn("a.conv", s, new Convolution2D(8, 8, 3, 1, Padding.SAME));
+        int r = b.relu("a.relu", b.add("a.add", new Add(), s, c));
+        int e = b.convBn("b.conv", c, new Convolution2D(8, 8, 3, 1, Padding.SAME));
+        return b.relu("b.relu", b.add("b.add", new Add(), r, e));
+    }, List.of(CONVOLUTION, CONVOLUTION, BINARY, CONVOLUTION, POOL, DENSE), 0, 2),
 
     /**
      * A shortcut that a later node reads again: the addition (after two convolutions) is fused, but into a copy of
@@ -170,9 +182,10 @@ enum TestGraphs {
     }
 
     /**
-     * The most activation buffers a plan of the graph needs in any layout: the values live at once, with room for
-     * a reorder's copy. A chain needs two; a residual block three (the shortcut, the main path, the next value);
-     * squeeze-and-excitation four (the shortcut, the main path, and two values of the squeeze path at once).
+     * How many activation buffers the graph's plans need where the convolutions agree on layouts (NHWC, blocked), so
+     * that no reorder takes one: as many as values are live at once, outputs written over inputs that die where
+     * they may. A chain needs two; a residual block two or three (the shortcut, the main path and the next value);
+     * squeeze-and-excitation four (the shortcut, the main path and two values of the squeeze path).
      */
     int buffers() {
         return buffers;
