@@ -132,6 +132,23 @@ enum TestGraphs {
         return b.relu("mix.relu", b.add("mix", new Convolution2D(14, 8, 1, 1, Padding.SAME), cat));
     }, List.of(CONVOLUTION, CONVOLUTION, POOL, ELTWISE, CONCAT, CONVOLUTION, POOL, DENSE), 0, 3),
 
+    /**
+     * A per-channel C x 1 x 1 value (global average pooling) added to the C x H x W value it pools, the small one
+     * first: a binary add that broadcasts its second input, so compiled with the inputs swapped.
+     */
+    BROADCAST_ADD(b -> {
+        int s = b.stem(8, true);
+        int mean = b.add("mean", new GlobalAveragePooling2D(), s);
+        return b.add("add", new Add(), mean, s);
+    }, List.of(CONVOLUTION, POOL, BINARY, POOL, DENSE), 0, 2),
+
+    /** A convolution of the images plus the images: the sum post-op adds a copy of the images, never overwritten. */
+    IMAGES_ADDEND(b -> {
+        long channels = b.channels(0);
+        int c = b.convBn("conv", 0, new Convolution2D(channels, channels, 3, 1, Padding.SAME));
+        return b.relu("relu", b.add("add", new Add(), c, 0));
+    }, List.of(CONVOLUTION, POOL, DENSE), 1, 2),
+
     /** Six conv -> bn -> relu blocks one after the other: a chain. */
     CHAIN(b -> {
         int x = b.stem(8, true);
@@ -182,10 +199,11 @@ enum TestGraphs {
     }
 
     /**
-     * How many activation buffers the graph's plans need where the convolutions agree on layouts (NHWC, blocked), so
-     * that no reorder takes one: as many as values are live at once, outputs written over inputs that die where
-     * they may. A chain needs two; a residual block two or three (the shortcut, the main path and the next value);
-     * squeeze-and-excitation four (the shortcut, the main path and two values of the squeeze path).
+     * How many activation buffers the graph's plans need channels last (NHWC), where no reorder takes one (the
+     * convolutions agree on the layout, and a C x 1 x 1 value is already plain for a broadcast): as many as values
+     * are live at once, outputs written over inputs that die where they may. A chain needs two; a residual block two
+     * or three (the shortcut, the main path and the next value); squeeze-and-excitation four (the shortcut, the main
+     * path and two values of the squeeze path).
      */
     int buffers() {
         return buffers;
