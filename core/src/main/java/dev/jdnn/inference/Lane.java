@@ -40,6 +40,11 @@ final class Lane {
         return stream;
     }
 
+    /** How many activation buffers this lane's plans share so far (a chain's plans: two). */
+    int activationSlots() {
+        return buffers.activationSlots();
+    }
+
     /** The plan for {@code n} images, compiled on first use with this lane's team size on this thread. */
     BatchPlan plan(int n) {
         BatchPlan plan = n <= plans.length ? plans[n - 1] : null;

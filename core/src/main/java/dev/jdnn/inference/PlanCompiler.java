@@ -21,9 +21,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -57,6 +60,11 @@ final class PlanCompiler {
     private int nextSlot = Buffers.FIRST_ACTIVATION;
     /** The buffers of the reorders made for the op being compiled, free once it is. */
     private final List<Integer> temporaries = new ArrayList<>();
+    /**
+     * The buffers of the op's inputs that it reads once and no later op reads: free as soon as the op has relayouted
+     * one into a temporary, so that the op's output may take its place (a chain with a reorder keeps two buffers).
+     */
+    private final Set<Integer> dying = new HashSet<>();
 
     private PlanCompiler(CompiledModel model, int batch, int threads, Arena arena, Buffers buffers, Stream stream) {
         this.model = model;
@@ -92,6 +100,10 @@ final class PlanCompiler {
             boolean last = i == ops.size() - 1;
             InferenceOp op = ops.get(i);
             Value in = values[op.inputs().getFirst()];
+            dying.clear();
+            for (int v : op.inputs()) {
+                if (lastUse[v] == i && Collections.frequency(op.inputs(), v) == 1) dying.add(values[v].slot());
+            }
             values[i + 1] = switch (op) {
                 case InferenceOp.Affine a when a.kind() == InferenceOp.Affine.Kind.CONVOLUTION ->
                         convolution(i, a, in, a.sumInput() < 0 ? null : values[a.sumInput()],
@@ -110,6 +122,7 @@ final class PlanCompiler {
                 if (lastUse[v] == i && values[v].slot() != kept) release(List.of(values[v].slot()));
             }
         }
+        dying.clear();
         Value output = values[ops.size()];
         output = relayout(output, plain(DataType.F32, output.dims()));
         Value input = values[0];
@@ -132,7 +145,8 @@ final class PlanCompiler {
 
     /**
      * A convolution; with {@code addend} (a fused residual addition), its destination first holds the addend: the
-     * addend's own buffer when this is its last reader and it has the destination's layout, else a copy.
+     * addend's own buffer when this is its last reader, it has the destination's layout and the convolution does not
+     * read its source from it (conv(x) + x: a convolution cannot write over its own source), else a copy.
      */
     private Value convolution(int index, InferenceOp.Affine op, Value in, Value addend, boolean addendDies,
                               boolean last) {
@@ -251,7 +265,10 @@ final class PlanCompiler {
         return current;
     }
 
-    /** A binary step in the first input's layout, the second broadcast; activations after it as post-ops. */
+    /**
+     * A binary step in the first input's layout, the second broadcast; activations after it as post-ops. It writes
+     * over the first input when no later op reads that.
+     */
     private Value binary(InferenceOp.Binary op, Value first, Value second) {
         Value a = first.desc().dataType() == inner ? first : relayout(first, plain(inner, first.dims()));
         // The same shape: the second in the first's layout. Broadcast: plain, which oneDNN broadcasts per channel.
@@ -259,7 +276,11 @@ final class PlanCompiler {
         Value b = relayout(second, secondDesc);
         PrimitiveDesc desc = PrimitiveDescs.binary(arena, op.algorithm(), a.desc(), b.desc(),
                 MemoryDesc.of(arena, inner, FormatTag.ANY, a.dims()), postOps(op.postOps(), -1));
-        Value dst = allocate(desc.query(Query.DST));
+        MemoryDesc dstDesc = desc.query(Query.DST);
+        // In place over the first input when no later op reads it: oneDNN's binary may write over its first source.
+        boolean inPlace = a == first && dying.contains(a.slot()) && a.slot() >= Buffers.FIRST_ACTIVATION
+                && a.desc().sameAs(dstDesc);
+        Value dst = inPlace ? a : allocate(dstDesc);
         Map<Arg, Memory> args = new EnumMap<>(Arg.class);
         args.put(Arg.SRC, a.memory());
         args.put(Arg.SRC_1, b.memory());
@@ -282,12 +303,16 @@ final class PlanCompiler {
         return dst;
     }
 
-    /** {@code value} in layout {@code wanted}: itself when it already is, else the output of a new reorder. */
+    /**
+     * {@code value} in layout {@code wanted}: itself when it already is, else the output of a new reorder (after
+     * which the value's buffer is free if it is {@code dying}: the op reads the copy).
+     */
     private Value relayout(Value value, MemoryDesc wanted) {
         if (value.desc().sameAs(wanted)) return value;
         Value dst = allocate(wanted);
         temporaries.add(dst.slot());
         copy(value, dst);
+        if (dying.remove(value.slot())) release(List.of(value.slot()));
         return dst;
     }
 

@@ -198,6 +198,11 @@ public final class Predictor implements AutoCloseable {
         return whole.plan(n);
     }
 
+    /** How many activation buffers the whole-batch plans compiled so far share, e.g. to check their liveness. */
+    int activationSlots() {
+        return whole.activationSlots();
+    }
+
     private void run(int n, Io io) {
         requireOpen();
         if (n < splitFrom) {

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.Network;
+import dev.jdnn.layers.RandomNetworks;
 import dev.jdnn.runtime.CountingArena;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,13 +17,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A prediction allocates nothing after the first call of its batch size: no Java heap bytes (counted
- * by the JVM for the calling thread over 100,000 batch-1 calls after warm-up) and no off-heap bytes.
+ * by the JVM for the calling thread over 100,000 batch-1 calls after warm-up) and no off-heap bytes; on a
+ * residual graph too.
  */
 class PredictorAllocationTest {
     private static final int CALLS = 100_000;
@@ -91,6 +96,28 @@ class PredictorAllocationTest {
             predictor.predict(images, new float[16 * compiled.outputSize()]);
             assertAllocatesNothing("predict of 5 images", FEWER_CALLS, i -> predictor.predict(five, logits));
             assertAllocatesNothing("predictClasses of 5 images", FEWER_CALLS, i -> predictor.predictClasses(five, classes));
+        }
+    }
+
+    /**
+     * The same on a residual graph: convolutions with a fused sum post-op (one over its addend's buffer), a binary add
+     * written over its first input, and reorders of addends between layouts.
+     */
+    @Test
+    void residualGraphCallsAllocateNothing() {
+        Random random = new Random(71);
+        try (Network network = new Network(TestGraphs.SHARED_ADDEND_SECOND.graph())) {
+            RandomNetworks.randomize(network, random);
+            float[] batch = RandomNetworks.images(random, 5, TestGraphs.IMAGE);
+            try (CompiledModel residual = new CompiledModel(network, Preprocessing.DEFAULT, 5, Precision.F32,
+                    CompiledModel.DEFAULT_LAYOUT, DenseImplementations.timed());
+                 Predictor predictor = residual.newPredictor()) {
+                float[] image = Arrays.copyOf(batch, residual.imageSize());
+                float[] logits = new float[residual.outputSize()];
+                assertAllocatesNothing("residual graph, 1 image", FEWER_CALLS, i -> predictor.predict(image, logits));
+                float[] all = new float[5 * residual.outputSize()];
+                assertAllocatesNothing("residual graph, 5 images", FEWER_CALLS, i -> predictor.predict(batch, all));
+            }
         }
     }
 
