@@ -1,6 +1,7 @@
 package dev.jdnn;
 
 import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.Add;
 import dev.jdnn.layers.BatchNorm1D;
 import dev.jdnn.layers.BatchNorm2D;
 import dev.jdnn.layers.ConvBlock2D;
@@ -10,6 +11,7 @@ import dev.jdnn.layers.DenseBlock;
 import dev.jdnn.layers.Dropout;
 import dev.jdnn.layers.Flatten;
 import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.GraphBuilder;
 import dev.jdnn.layers.Layer;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.Pooling2D;
@@ -24,7 +26,9 @@ import java.util.SplittableRandom;
 /**
  * The seed's network for a configuration and an input shape:
  * ConvBlock2D per in-channel entry -> Flatten -> DenseBlock per consecutive pair of in-feature entries ->
- * Dense(last in-feature -> out_features).
+ * Dense(last in-feature -> out_features). Nodes are named by their place in that nesting ({@code 0.0} is the first
+ * block's convolution); with residual, each conv block also has {@code i.shortcut.0} and {@code i.shortcut.1} (a
+ * projection, where the shapes differ) and {@code i.add} before its activation.
  */
 final class Architecture {
     private Architecture() {}
@@ -92,7 +96,57 @@ final class Architecture {
                     c.dropout() && c.dropoutRate() > 0 ? new Dropout(c.dropoutRate(), dropoutSeeds.nextLong()) : null));
         }
         layers.add(new Dense(features.getLast(), c.outFeatures()));
-        return Graph.chain(new Sequential("SimpleCNN", layers), inputShape);
+        Sequential network = new Sequential("SimpleCNN", layers);
+        return c.residual() ? residual(network, c, inputShape) : Graph.chain(network, inputShape);
+    }
+
+    /**
+     * {@code network}'s graph with a shortcut around each conv block's convolution and batch norm, added before the
+     * activation; every other node is named as in {@link Graph#chain}.
+     */
+    private static Graph residual(Sequential network, SimpleCNNConfig c, long[] inputShape) {
+        GraphBuilder b = new GraphBuilder(inputShape);
+        GraphBuilder.Value x = b.input();
+        for (int i = 0; i < network.layers().size(); i++) {
+            String block = Integer.toString(i);
+            Layer layer = network.layers().get(i);
+            if (layer instanceof ConvBlock2D convBlock) {
+                x = residualBlock(b, block, convBlock.layers(), x, c);
+            } else if (layer instanceof Sequential sequential) {
+                for (int k = 0; k < sequential.layers().size(); k++) {
+                    x = b.apply(block + "." + k, sequential.layers().get(k), x);
+                }
+            } else {
+                x = b.apply(block, layer, x);
+            }
+        }
+        return b.build(x);
+    }
+
+    /**
+     * activation(bn(conv(x)) + shortcut(x)), then the block's pooling. The shortcut is x where the shapes match, else
+     * a 1x1 convolution with the block's stride (no bias before a batch norm) and a batch norm when the block has one;
+     * the configuration's padding rule makes its output the size of the convolution's.
+     */
+    private static GraphBuilder.Value residualBlock(GraphBuilder b, String block, List<Layer> layers,
+                                                    GraphBuilder.Value x, SimpleCNNConfig c) {
+        Convolution2D convolution = (Convolution2D) layers.getFirst();
+        GraphBuilder.Value y = b.apply(block + ".0", convolution, x);
+        int next = 1;
+        if (layers.get(next) instanceof BatchNorm2D norm) y = b.apply(block + "." + next++, norm, y);
+        GraphBuilder.Value shortcut = x;
+        if (!Arrays.equals(x.shape(), y.shape())) {
+            Convolution2D projection = new Convolution2D(convolution.inChannels(), convolution.outChannels(), 1,
+                    convolution.stride(), Padding.SAME);
+            shortcut = b.apply(block + ".shortcut.0", c.batchNorm() ? projection.withoutBias() : projection, x);
+            if (c.batchNorm()) {
+                shortcut = b.apply(block + ".shortcut.1",
+                        new BatchNorm2D(convolution.outChannels(), c.momentum(), BatchNorm2D.DEFAULT_EPSILON), shortcut);
+            }
+        }
+        y = b.apply(block + ".add", new Add(), y, shortcut);
+        for (; next < layers.size(); next++) y = b.apply(block + "." + next, layers.get(next), y);
+        return y;
     }
 
     private static long product(long[] dims) {

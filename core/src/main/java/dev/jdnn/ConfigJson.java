@@ -47,6 +47,7 @@ final class ConfigJson {
         o.put("padding", c.padding().name().toLowerCase(Locale.ROOT));
         o.put("stride", c.stride());
         o.put("dilation", c.dilation());
+        o.put("residual", c.residual());
         o.put("do_batch_norm", c.batchNorm());
         o.put("momentum", c.momentum());
         o.put("do_pooling", c.pooling());
@@ -84,7 +85,8 @@ final class ConfigJson {
                     f.rule("loss", Loss::byName, Loss.class),
                     o.get("initializer") == JsonNull.INSTANCE ? null : f.rule("initializer", Initializer::byName, Initializer.class),
                     Padding.of(f.text("padding")), f.integer("stride"),
-                    o.get("dilation") == null ? 1 : f.integer("dilation"), f.bool("do_batch_norm"), f.number("momentum"),
+                    o.get("dilation") == null ? 1 : f.integer("dilation"),
+                    o.get("residual") != null && f.bool("residual"), f.bool("do_batch_norm"), f.number("momentum"),
                     f.bool("do_pooling"), f.integer("pool_filter_size"), f.integer("pool_stride"),
                     PoolMode.of(f.text("pool_mode")), f.bool("do_dropout"), f.number("dropout_rate"),
                     f.integer("batch_size"), f.integer("n_epochs"), f.number("learning_rate"), f.number("valid_size"),

@@ -30,6 +30,7 @@ public final class SimpleCNNBuilder {
     private Padding padding = Padding.SAME;
     private int stride = 1;
     private int dilation = 1;
+    private boolean residual = false;
     private Graph graph;
     private boolean batchNorm = true;
     private double momentum = 0.9;
@@ -78,6 +79,11 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder stride(int v) { stride = v; return this; }
     /** Spacing of every convolution's filter taps (1: none); 'same' padding keeps the image size. */
     public SimpleCNNBuilder dilation(int v) { dilation = v; return this; }
+    /**
+     * A shortcut around each conv block's convolution and batch norm (a residual block): the identity where the
+     * shapes match, else a strided 1x1 convolution (and batch norm); needs padding 'same' or filter size 1.
+     */
+    public SimpleCNNBuilder residual(boolean v) { residual = v; return this; }
     public SimpleCNNBuilder batchNorm(boolean v) { batchNorm = v; return this; }
     public SimpleCNNBuilder momentum(double v) { momentum = v; return this; }
     public SimpleCNNBuilder pooling(boolean v) { pooling = v; return this; }
@@ -141,7 +147,8 @@ public final class SimpleCNNBuilder {
     public SimpleCNN build() {
         int outputs = graph == null ? outFeatures : Math.toIntExact(graph.outputShape()[0]);
         SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outputs, filterSize,
-                activation, optimizer, loss, initializer, padding, stride, dilation, batchNorm, momentum, pooling,
+                activation, optimizer, loss, initializer, padding, stride, dilation, residual, batchNorm, momentum,
+                pooling,
                 poolFilterSize, poolStride, poolMode, dropout, dropoutRate, batchSize, epochs, learningRate,
                 validSize, lambda, earlyStopping, patience, shuffle, seed, verbose, threads, progress);
         if (preprocessing == null) throw new IllegalArgumentException("preprocessing must be given, got null");

@@ -31,6 +31,10 @@ import java.util.List;
  * @param initializer   [initializer] null means the seed's None: 0.01 * standard normal
  * @param dilation      [dilation] spacing of every convolution's filter taps: 1 is none, d spans
  *                      (filter_size - 1) * d + 1 inputs (the seed's "Dilated Convolutions")
+ * @param residual      [residual] a shortcut around each conv block's convolution and batch norm: the block computes
+ *                      activation(bn(conv(x)) + shortcut(x)), then pools; the shortcut is x itself where the shapes
+ *                      match, else a 1x1 convolution with the block's stride (and batch norm when batch_norm is on).
+ *                      Needs padding 'same' (or filter_size 1) so that the two branches have the same size
  * @param momentum      [momentum] batch-norm running-average momentum (running = m * running + (1 - m) * batch)
  * @param lambda        [lambda_] L2 strength on weights (not biases, not batch norm)
  * @param threads       OpenMP threads for training and prediction on the calling thread, 1 to {@link Threads#MAX};
@@ -40,7 +44,8 @@ import java.util.List;
  */
 public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures, int outChannels, int outFeatures,
                               int filterSize, ActivationFunction activation, Optimizer optimizer, Loss loss,
-                              Initializer initializer, Padding padding, int stride, int dilation, boolean batchNorm,
+                              Initializer initializer, Padding padding, int stride, int dilation, boolean residual,
+                              boolean batchNorm,
                               double momentum, boolean pooling, int poolFilterSize, int poolStride,
                               PoolMode poolMode, boolean dropout, double dropoutRate, int batchSize, int epochs,
                               double learningRate, double validSize, double lambda, boolean earlyStopping,
@@ -67,6 +72,11 @@ public record SimpleCNNConfig(List<Integer> inChannels, List<Integer> inFeatures
         if (!(dropoutRate >= 0 && dropoutRate <= 1)) throw range("dropout_rate", dropoutRate, "0 <= dropout_rate <= 1");
         if (dropout && dropoutRate == 1) throw range("dropout_rate", dropoutRate, "< 1 when dropout is on");
         if (!(momentum >= 0 && momentum <= 1)) throw range("momentum", momentum, "0 <= momentum <= 1");
+        if (residual && padding == Padding.VALID && filterSize > 1) {
+            // 'valid' shrinks the image by the filter's span, which no strided 1x1 shortcut can follow.
+            throw new IllegalArgumentException("residual needs padding 'same' (or filter_size 1): padding 'valid'"
+                    + " with filter_size " + filterSize + " shrinks each block's image, and the shortcut cannot");
+        }
         optimizer = withLearningRate(optimizer, learningRate);
     }
 
