@@ -28,6 +28,13 @@ Fixtures (src/test/resources/fixtures/layers/):
                                 Batch norm follows the ReLU because a conv bias right before batch norm has a zero
                                 gradient: Adam turns its rounding noise into steps of about lr, in both libraries
                                 differently, and the running mean inherits them
+  residual_steps.json           the residual part: a block x -> Conv2d(4->4, 3x3, dilation 2, padding 2, no bias)
+                                -> BatchNorm2d(4) -> + x -> ReLU, a block y -> Conv2d(4->8, 3x3, stride 2,
+                                padding 1, no bias) -> BatchNorm2d(8) -> + BatchNorm2d(8)(Conv2d(4->8, 1x1,
+                                stride 2, no bias)(y)) -> ReLU, then Conv2d(8->8, 3x3, padding 1, groups 4) ->
+                                ReLU -> AdaptiveAvgPool2d(1) -> Flatten -> Linear(8->5); three Adam steps on
+                                cross-entropy (batch 4, 4 x 8 x 8) in training mode. The convolutions before a
+                                batch norm have no bias, for the reason above
 
 Names given as arguments write only those fixtures, e.g. `... make_layer_fixtures.py dilated_grouped_steps`.
 """
@@ -279,6 +286,72 @@ def make_dilated_grouped_steps(name, seed, steps=3, batch=4, channels=4, size=8,
     print("losses", losses)
 
 
+class Residual(nn.Module):
+    """The residual_steps network: an identity block, a projection block, a grouped convolution, pooling, dense."""
+
+    def __init__(self, channels, classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels, 3, dilation=2, padding=2, bias=False)
+        self.bn1 = nn.BatchNorm2d(channels, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self.conv2 = nn.Conv2d(channels, 8, 3, stride=2, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(8, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self.proj = nn.Conv2d(channels, 8, 1, stride=2, bias=False)
+        self.bn3 = nn.BatchNorm2d(8, eps=BN_EPS, momentum=BN_MOMENTUM)
+        self.conv3 = nn.Conv2d(8, 8, 3, padding=1, groups=4)
+        self.dense = nn.Linear(8, classes)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)) + x)
+        x = torch.relu(self.bn2(self.conv2(x)) + self.bn3(self.proj(x)))
+        x = torch.relu(self.conv3(x))
+        return self.dense(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+
+def make_residual_steps(name, seed, steps=3, batch=4, channels=4, size=8, classes=5, lr=0.01):
+    torch.manual_seed(seed)
+    net = Residual(channels, classes).train()
+    with torch.no_grad():  # away from the defaults (1, 0) so scale and shift matter
+        for bn in (net.bn1, net.bn2, net.bn3):
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.5, 0.5)
+    parameters = {"conv1.weight": net.conv1.weight}
+    for bn in ("bn1", "bn2", "bn3"):
+        module = getattr(net, bn)
+        if bn == "bn3":
+            parameters["proj.weight"] = net.proj.weight
+        parameters.update({f"{bn}.weight": module.weight, f"{bn}.bias": module.bias,
+                           f"{bn}.running_mean": module.running_mean, f"{bn}.running_var": module.running_var})
+        if bn == "bn1":
+            parameters["conv2.weight"] = net.conv2.weight
+    parameters.update({"conv3.weight": net.conv3.weight, "conv3.bias": net.conv3.bias,
+                       "dense.weight": net.dense.weight, "dense.bias": net.dense.bias})
+    tensors = {"before." + key: tensor(value) for key, value in parameters.items()}
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    losses = []
+    for step in range(steps):
+        x = torch.randn(batch, channels, size, size)
+        y = torch.randint(0, classes, (batch,))
+        tensors[f"input.{step}"] = tensor(x)
+        tensors[f"labels.{step}"] = tensor(y.to(torch.float32))
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(net(x), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+    tensors["losses"] = tensor(torch.tensor(losses))
+    tensors.update({"after." + key: tensor(value) for key, value in parameters.items()})
+    write(name, seed, [f"{steps} steps of torch.optim.Adam(lr={lr}, betas=(0.9, 0.999), eps=1e-8) on the mean "
+                       "cross-entropy of the logits, in training mode (batch norm on batch statistics, momentum "
+                       f"{BN_MOMENTUM}, i.e. the seed's {1 - BN_MOMENTUM}); step k reads input.k and labels.k "
+                       "(class indices as floats)",
+                       "losses[k] is the loss of step k before its update; before.* are the initial parameters "
+                       "and running statistics, after.* those after the last step, in the order of the graph's "
+                       "nodes (conv1, bn1, conv2, bn2, proj, bn3, conv3, dense)",
+                       "conv weights are [out, in / groups, kh, kw]; dense [out, in]"],
+          tensors)
+    print("losses", losses)
+
+
 FIXTURES = {
     "conv_pool_dense": lambda: make("conv_pool_dense", 20240601, with_bn=False),
     "conv_bn_relu_pool_dense": lambda: make("conv_bn_relu_pool_dense", 20240602, with_bn=True),
@@ -287,6 +360,7 @@ FIXTURES = {
     "conv_dilated_grouped": lambda: make_conv_dilated_grouped("conv_dilated_grouped", 20240604),
     "avg_pool": lambda: make_avg_pool("avg_pool", 20240605),
     "dilated_grouped_steps": lambda: make_dilated_grouped_steps("dilated_grouped_steps", 20240606),
+    "residual_steps": lambda: make_residual_steps("residual_steps", 20240607),
 }
 
 if __name__ == "__main__":
