@@ -24,7 +24,7 @@ Fixtures (src/test/resources/fixtures/layers/):
   dilated_grouped_steps.json    Conv2d(4->8, 3x3, dilation 2, padding 2, groups 2) -> ReLU -> BatchNorm2d(8) ->
                                 Conv2d(8->8, 3x3, padding 1, groups 8) -> ReLU -> MaxPool2d(2) -> Flatten ->
                                 Linear(128->5), three Adam steps on cross-entropy (batch 4, 4 x 8 x 8) in training
-                                mode: the dilated, grouped part of issue 16's cross-check (a residual comes later).
+                                mode: the dilated, grouped part of issue 16's cross-check (residual_steps is the rest).
                                 Batch norm follows the ReLU because a conv bias right before batch norm has a zero
                                 gradient: Adam turns its rounding noise into steps of about lr, in both libraries
                                 differently, and the running mean inherits them

@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The options that --resume takes from the checkpoint instead. */
     private static final List<String> RUN_SETTINGS =
             List.of("--epochs", "--batch-size", "--learning-rate", "--optimizer", "--threads", "--seed",
-                    "--dilation");
+                    "--dilation", "--residual");
     /** The option that sets each builder parameter that has a range. */
     private static final Map<String, String> OPTIONS = Map.of("n_epochs", "--epochs", "batch_size", "--batch-size",
             "learning_rate", "--learning-rate", "threads", "--threads", "dilation", "--dilation");
@@ -60,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "spacing of the convolutions' filter taps, 1 (none) or more; the image size is kept"
                     + " (default ${DEFAULT-VALUE})")
     int dilation;
+    @Option(names = "--residual",
+            description = "add a shortcut around each conv block's convolution and batch norm (a residual block):"
+                    + " the identity, or a strided 1x1 convolution and batch norm where the channels or size change")
+    boolean residual;
     @Option(names = "--seed", defaultValue = "0",
             description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
@@ -140,8 +144,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
                     .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                    .dilation(dilation).initializer("kaiming-normal").optimizer(optimizer).epochs(epochs)
-                    .batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
+                    .dilation(dilation).residual(residual).initializer("kaiming-normal").optimizer(optimizer)
+                    .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
                     .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).build();
         } catch (OutOfRangeException e) {
             String option = OPTIONS.get(e.parameter());

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * (fixture dilated_grouped_steps of src/test/python/make_layer_fixtures.py). Each step's loss must match PyTorch's
  * to 1e-4 relative, and every parameter and running statistic after the last step to 1e-3. Batch norm follows the
  * ReLU because right after a convolution it would cancel that convolution's bias: the bias's gradient would be
- * rounding noise, which Adam scales up to steps of about its learning rate, differently in each library. A residual
- * shortcut joins the same fixture once the layer graph has one.
+ * rounding noise, which Adam scales up to steps of about its learning rate, differently in each library. The residual
+ * part is TorchResidualTrainingTest.
  */
 class TorchDilatedGroupedTrainingTest {
     private static final int BATCH = 4;
