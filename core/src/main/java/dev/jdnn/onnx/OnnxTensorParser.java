@@ -144,14 +144,15 @@ final class OnnxTensorParser {
         return runs;
     }
 
+    /** The product of {@code dims}: 0 if one is 0, whatever the others; refused if one is negative or it overflows. */
     private static long elementCount(ProtoReader r, FieldPath path, List<Long> dims) throws OnnxFormatException {
-        long count = 1;
         for (int i = 0; i < dims.size(); i++) {
-            long dim = dims.get(i);
-            if (dim < 0) throw r.error(path, "dims[" + i + "] is " + dim + "; dimensions are 0 or more");
-            if (dim != 0 && count > Long.MAX_VALUE / dim) {
-                throw r.error(path, "dims " + dims + " make more than 2^63 - 1 elements");
-            }
+            if (dims.get(i) < 0) throw r.error(path, "dims[" + i + "] is " + dims.get(i) + "; dimensions are 0 or more");
+        }
+        if (dims.contains(0L)) return 0;
+        long count = 1;
+        for (long dim : dims) {
+            if (count > Long.MAX_VALUE / dim) throw r.error(path, "dims " + dims + " make more than 2^63 - 1 elements");
             count *= dim;
         }
         return count;

@@ -42,7 +42,7 @@ public record OnnxTensorProto(String name, OnnxDataType dataType, List<Long> dim
         data = data.asReadOnly();
     }
 
-    /** The product of the dimensions: 1 for a scalar. */
+    /** The product of the dimensions: 1 for a scalar, 0 if one is 0. */
     public long elementCount() {
         return elementCount(dims);
     }
@@ -101,10 +101,11 @@ public record OnnxTensorProto(String name, OnnxDataType dataType, List<Long> dim
     }
 
     private static long elementCount(List<Long> dims) {
+        for (long dim : dims) if (dim < 0) throw new IllegalArgumentException("a negative dimension in " + dims);
+        if (dims.contains(0L)) return 0;
         long count = 1;
         for (long dim : dims) {
-            if (dim < 0) throw new IllegalArgumentException("a negative dimension in " + dims);
-            if (dim != 0 && count > Long.MAX_VALUE / dim) {
+            if (count > Long.MAX_VALUE / dim) {
                 throw new IllegalArgumentException("dims " + dims + " make more than 2^63 - 1 elements");
             }
             count *= dim;
