@@ -296,14 +296,14 @@ final class OnnxModelParser {
             }
             case FLOATS -> {
                 for (Span run : floats) {
-                    budget.items(r, run.length() / 4);
+                    budget.items(r, path, run.length() / 4);
                     ProtoReader values = r.at(run, path);
                     while (values.hasMore()) floatValues.add(Float.intBitsToFloat(values.fixed32()));
                 }
             }
             case INTS -> {
                 for (Span run : ints) {
-                    budget.items(r, r.countVarints(run, "ints"));
+                    budget.items(r, path, r.countVarints(run, "ints"));
                     ProtoReader values = r.at(run, path);
                     while (values.hasMore()) intValues.add(values.varint());
                 }

@@ -9,18 +9,18 @@ final class ReadBudget {
     private long items;
     private long copiedBytes;
 
-    /** Charges {@code count} values of structure about to be kept for the message {@code reader} reads. */
-    void items(ProtoReader reader, long count) throws OnnxFormatException {
+    /** Charges {@code count} values of structure about to be kept for the message at {@code path}. */
+    void items(ProtoReader reader, FieldPath path, long count) throws OnnxFormatException {
         items += count;
         if (items > OnnxModel.MAX_ITEMS) {
-            throw reader.error("more than " + OnnxModel.MAX_ITEMS + " nodes, attributes, tensors, value infos,"
+            throw reader.error(path, "more than " + OnnxModel.MAX_ITEMS + " nodes, attributes, tensors, value infos,"
                     + " dimensions, names and list elements in all: more than jdnn reads of a model's structure");
         }
     }
 
-    /** Charges one value of structure. */
+    /** Charges one value of structure about to be kept for the message {@code reader} reads. */
     void item(ProtoReader reader) throws OnnxFormatException {
-        items(reader, 1);
+        items(reader, reader.path(), 1);
     }
 
     /** Charges {@code bytes} of tensor values about to be decoded into a new array for the tensor at {@code path}. */
