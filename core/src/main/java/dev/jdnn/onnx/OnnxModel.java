@@ -21,7 +21,7 @@ import java.util.Objects;
  * (its operators, their opsets) is left to the importer.
  * <p>The files may come from anywhere: a malformed or hostile one is refused with an {@link OnnxFormatException}
  * naming the file, where in the model the problem lies and what is allowed, never a crash, a hang or an unbounded
- * allocation. The reader is jdnn's own ({@link ProtoReader}, fuzzed by {@code OnnxReaderFuzzTest}): a protobuf
+ * allocation. The reader is jdnn's own ({@code ProtoReader}, fuzzed by {@code OnnxReaderFuzzTest}): a protobuf
  * library would be jdnn's first dependency, for the few messages below. It allocates at most the file's bytes (its
  * tensors are views of them), {@link #MAX_ITEMS} values of structure and {@link #MAX_COPIED_BYTES} of tensor values
  * it has to decode, whatever the file claims.
@@ -86,7 +86,12 @@ public record OnnxModel(long irVersion, List<OpsetId> opsetImports, String produ
      * @throws IOException if it cannot be read
      */
     public static OnnxModel read(Path file) throws IOException {
-        FileKind kind = FileKind.of(file);
+        FileKind kind;
+        try {
+            kind = FileKind.of(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such ONNX file");
+        }
         if (kind == FileKind.FOLDER) throw new FileSystemException(file.toString(), null, "a folder, not an ONNX file");
         if (kind != FileKind.REGULAR_FILE) {
             throw new OnnxFormatException(file.toString(), kind.notRegular() + "; an ONNX model must be a regular file");

@@ -227,7 +227,8 @@ final class OnnxModelParser {
             }
         }
         // Attributes are read once the node's operator and name are known, for their messages to name the node.
-        FieldPath path = r.path().labeled("(" + opType + (name.isEmpty() ? "" : " '" + name + "'") + ")");
+        FieldPath path = opType.isEmpty() && name.isEmpty() ? r.path()
+                : r.path().labeled("(" + opType + (name.isEmpty() ? "" : " '" + name + "'") + ")");
         List<OnnxAttribute> attributes = new ArrayList<>(attributeSpans.size());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < attributeSpans.size(); i++) {
@@ -348,12 +349,12 @@ final class OnnxModelParser {
                     if (tensorType != null) throw typeProto.error("tensor_type (field 1) given twice");
                     tensorType = typeProto.span(tag, "tensor_type");
                 }
-                case TYPE_SEQUENCE, TYPE_MAP, TYPE_SPARSE_TENSOR, TYPE_OPTIONAL -> throw typeProto.error("a "
-                        + switch (ProtoReader.field(tag)) {
-                            case TYPE_SEQUENCE -> "sequence";
-                            case TYPE_MAP -> "map";
-                            case TYPE_SPARSE_TENSOR -> "sparse tensor";
-                            default -> "optional";
+                case TYPE_SEQUENCE, TYPE_MAP, TYPE_SPARSE_TENSOR, TYPE_OPTIONAL -> throw typeProto.error(
+                        switch (ProtoReader.field(tag)) {
+                            case TYPE_SEQUENCE -> "a sequence";
+                            case TYPE_MAP -> "a map";
+                            case TYPE_SPARSE_TENSOR -> "a sparse tensor";
+                            default -> "an optional";
                         } + " type; jdnn reads values of tensor types only");
                 default -> typeProto.skip(tag);
             }

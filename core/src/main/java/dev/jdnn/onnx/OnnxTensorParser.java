@@ -213,7 +213,7 @@ final class OnnxTensorParser {
             while (reader.hasMore()) {
                 long value = reader.varint();
                 if (value < min || value > max) {
-                    throw r.error(path, field + " holds " + value + ", not a " + type + " value (" + min + " to "
+                    throw r.error(path, field + " holds " + value + ", not a value of " + type + " (" + min + " to "
                             + max + ")");
                 }
                 switch (type.byteSize()) {

@@ -111,10 +111,16 @@ final class ProtoReader {
     /** Where a length-delimited field's bytes (a string, bytes or a message) lie; the reader moves past them. */
     Span span(int tag, String name) throws OnnxFormatException {
         expect(tag, LENGTH_DELIMITED, name);
+        return payload(tag, name);
+    }
+
+    /** The bytes of the length-delimited field whose tag was just read; {@code name} is null for an unread one. */
+    private Span payload(int tag, String name) throws OnnxFormatException {
         int at = position;
         long length = varint();
         if (length < 0 || length > end - position) {
-            throw error(at, name + " (field " + field(tag) + ") claims " + Long.toUnsignedString(length)
+            throw error(at, (name == null ? "an unread field" : name) + " (field " + field(tag) + ") claims "
+                    + Long.toUnsignedString(length)
                     + " bytes but " + (end - position) + " remain in " + describe(path));
         }
         Span span = new Span(position, (int) length);
@@ -166,7 +172,7 @@ final class ProtoReader {
                 require(4, "field " + field(tag));
                 position += 4;
             }
-            default -> span(tag, "field " + field(tag));
+            default -> payload(tag, null);
         }
     }
 
@@ -221,6 +227,7 @@ final class ProtoReader {
     String string(Span span, String name) throws OnnxFormatException {
         int offset = span.offset();
         int length = span.length();
+        if (length == 0) return ""; // as many empty names as a file has fields for, one string
         boolean ascii = true;
         for (int i = offset; i < offset + length && ascii; i++) ascii = bytes[i] >= 0;
         if (ascii) return new String(bytes, offset, length, StandardCharsets.US_ASCII);

@@ -176,6 +176,7 @@ class OnnxModelRefusalTest {
         refused(hex("08 87"), "truncated: a varint runs past the end of the ModelProto");
         refused(concat(hex("08 07"), new ProtoWriter().message(7, new ProtoWriter().bytes(1, hex("22 7F")))
                 .toByteArray()), "graph.node[0]: op_type (field 4) claims 127 bytes but 0 remain in graph.node[0]");
+        refused(hex("08 07 9A 06 05 00"), "an unread field (field 99) claims 5 bytes but 1 remain in the ModelProto");
     }
 
     @Test
@@ -245,10 +246,10 @@ class OnnxModelRefusalTest {
                 "int64_data holds INT64 values; this tensor's data_type is FLOAT");
         refused(withInitializer(tensor("w", FLOAT, 1).bytes(5, hex("01"))), "int32_data holds INT32, INT8");
         refused(withInitializer(tensor("b", 3, 2).bytes(5, hex("01 AC 02"))),
-                "'b': int32_data holds 300, not a INT8 value (-128 to 127)");
-        refused(withInitializer(tensor("b", 9, 1).bytes(5, hex("02"))), "int32_data holds 2, not a BOOL value (0 to 1)");
+                "'b': int32_data holds 300, not a value of INT8 (-128 to 127)");
+        refused(withInitializer(tensor("b", 9, 1).bytes(5, hex("02"))), "int32_data holds 2, not a value of BOOL (0 to 1)");
         refused(withInitializer(tensor("b", 6, 1).bytes(5, hex("80 80 80 80 10"))),
-                "int32_data holds 4294967296, not a INT32 value");
+                "int32_data holds 4294967296, not a value of INT32");
     }
 
     @Test
@@ -314,6 +315,8 @@ class OnnxModelRefusalTest {
                 new ProtoWriter()));
         refused(model(new ProtoWriter().message(11, sequence)), "graph.input[0] 'xs'.type: a sequence type; jdnn reads"
                 + " values of tensor types only");
+        refused(model(new ProtoWriter().message(12, new ProtoWriter().string(1, "y").message(2, new ProtoWriter()
+                .message(9, new ProtoWriter())))), "graph.output[0] 'y'.type: an optional type");
         refused(model(new ProtoWriter().message(12, new ProtoWriter().string(1, "y"))),
                 "graph.output[0] 'y': no type (field 2)");
         refused(model(new ProtoWriter().message(11, valueInfo("x", 8, dimValue(1)))),
