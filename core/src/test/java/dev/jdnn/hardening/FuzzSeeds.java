@@ -2,6 +2,7 @@ package dev.jdnn.hardening;
 
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
+import dev.jdnn.onnx.OnnxExport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
@@ -34,6 +36,7 @@ public final class FuzzSeeds {
         imageSeeds(root.resolve("ImageFolderFuzzTestInputs"));
         modelSeeds(root.resolve("ModelFileFuzzTestInputs"));
         imageBytesSeeds(root.resolve("ImageFolderFuzzTestInputs"), root.resolve("ImageBytesFuzzTestInputs"));
+        onnxSeeds(Path.of(args[0]).resolve("fixtures/onnx"), root.resolve("OnnxReaderFuzzTestInputs"));
     }
 
     private static void idxSeeds(Path inputs) throws IOException {
@@ -163,12 +166,8 @@ public final class FuzzSeeds {
 
     /** A tiny model fitted on a few 1 x 4 x 4 images, in several configurations, and a checkpoint. */
     private static void modelSeeds(Path inputs) throws IOException {
-        float[][][][] images = new float[12][1][4][4];
-        int[] labels = new int[12];
-        for (int i = 0; i < images.length; i++) {
-            labels[i] = i % 2;
-            for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) images[i][0][y][x] = (i * 16 + y * 4 + x) % 7 / 7f;
-        }
+        float[][][][] images = tinyImages();
+        int[] labels = tinyLabels();
         Path scratch = Files.createTempDirectory("fuzz-seeds");
         SimpleCNNBuilder tiny = SimpleCNN.builder().inChannels(1).inFeatures(List.of(8, 3)).outChannels(2)
                 .outFeatures(2).epochs(2).batchSize(5).threads(1).seed(1).progress(false);
@@ -202,6 +201,74 @@ public final class FuzzSeeds {
         }
         try (var leftovers = Files.walk(scratch)) {
             for (Path p : leftovers.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    /** 12 images of 1 x 4 x 4 for the tiny models. */
+    private static float[][][][] tinyImages() {
+        float[][][][] images = new float[12][1][4][4];
+        for (int i = 0; i < images.length; i++) {
+            for (int y = 0; y < 4; y++) for (int x = 0; x < 4; x++) images[i][0][y][x] = (i * 16 + y * 4 + x) % 7 / 7f;
+        }
+        return images;
+    }
+
+    private static int[] tinyLabels() {
+        int[] labels = new int[12];
+        for (int i = 0; i < labels.length; i++) labels[i] = i % 2;
+        return labels;
+    }
+
+    /**
+     * The ONNX files of the reader's tests (written by torch.onnx.export and onnx.helper: make_onnx_fixtures.py) and
+     * a tiny model exported by jdnn with batch norm as nodes and folded; for readGraph, the GraphProto of each.
+     */
+    private static void onnxSeeds(Path fixtures, Path inputs) throws IOException {
+        java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        for (String name : List.of("tiny_conv_opset13.onnx", "all_fields.onnx")) {
+            files.put(name, Files.readAllBytes(fixtures.resolve(name)));
+        }
+        try (SimpleCNN model = SimpleCNN.builder().inChannels(1).inFeatures(List.of(8, 3)).outChannels(2)
+                .outFeatures(2).activation("relu6").epochs(1).batchSize(6).threads(1).seed(4).progress(false).build()) {
+            model.fit(tinyImages(), tinyLabels());
+            for (OnnxExport.BatchNormMode mode : OnnxExport.BatchNormMode.values()) {
+                files.put("jdnn-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ".onnx",
+                        OnnxExport.toBytes(model, mode));
+            }
+        }
+        Path read = Files.createDirectories(inputs.resolve("read"));
+        Path readGraph = Files.createDirectories(inputs.resolve("readGraph"));
+        for (var file : files.entrySet()) {
+            write(read, file.getKey(), file.getValue());
+            write(readGraph, file.getKey().replace(".onnx", ".graph"), graphOf(file.getValue()));
+        }
+    }
+
+    /** The bytes of a ModelProto's graph field (7), found by walking its top-level fields. */
+    private static byte[] graphOf(byte[] model) {
+        ByteBuffer in = ByteBuffer.wrap(model);
+        while (in.hasRemaining()) {
+            long tag = varint(in);
+            switch ((int) (tag & 7)) {
+                case 0 -> varint(in);
+                case 1 -> in.position(in.position() + 8);
+                case 5 -> in.position(in.position() + 4);
+                default -> {
+                    int length = (int) varint(in);
+                    if (tag >>> 3 == 7) return Arrays.copyOfRange(model, in.position(), in.position() + length);
+                    in.position(in.position() + length);
+                }
+            }
+        }
+        throw new IllegalArgumentException("no graph in the model");
+    }
+
+    private static long varint(ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = in.get();
+            value |= (long) (b & 0x7F) << shift;
+            if (b >= 0) return value;
         }
     }
 
