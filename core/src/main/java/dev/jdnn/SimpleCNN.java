@@ -26,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -205,14 +206,20 @@ public final class SimpleCNN implements AutoCloseable {
     }
 
     /**
-     * Reads a model file written by {@link #save}, or a checkpoint (then {@link #resume} can continue its run).
+     * Reads a model file written by {@link #save}, or a checkpoint (then {@link #resume} can continue its run), or an
+     * ONNX model (a file named {@code *.onnx}), imported into jdnn's graph with numbered classes and the default
+     * preprocessing.
      *
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jdnn.io.ModelFormatException naming the problem if the file is damaged, of an unknown version,
      *     or does not describe a consistent SimpleCNN
+     * @throws dev.jdnn.onnx.OnnxFormatException if an ONNX file is not a valid ONNX model
+     * @throws dev.jdnn.onnx.OnnxImportException if an ONNX model uses an operator or attribute jdnn does not import
      */
     public static SimpleCNN load(Path file) throws IOException {
         Prelinker.startInBackground(); // a model is loaded to be run: get oneDNN ready while the file is read
+        Path name = file.getFileName();
+        if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) return OnnxModels.load(file);
         return ModelFiles.load(ModelReader.read(file));
     }
 
