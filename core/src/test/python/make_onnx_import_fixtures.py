@@ -96,3 +96,23 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def torchvision_models(folder):
+    """resnet18 and mobilenet_v2 with random weights, for the slower check (not committed: 45 and 14 MB).
+
+    /usr/bin/python3 -c 'import make_onnx_import_fixtures as m; m.torchvision_models("/tmp/onnx-models")' from this
+    folder, then bin/mvn -B -pl core verify -Dtest=OnnxImportTest -Djdnn.onnx.models=/tmp/onnx-models.
+    """
+    import torchvision
+    os.makedirs(folder, exist_ok=True)
+    torch.manual_seed(0)
+    for name in ("resnet18", "mobilenet_v2"):
+        model = getattr(torchvision.models, name)()
+        randomize(model)
+        model.eval()
+        for opset in (13, 17):
+            path = os.path.join(folder, f"{name}_opset{opset}.onnx")
+            torch.onnx.export(model, torch.randn(1, 3, 224, 224), path, opset_version=opset, input_names=["images"],
+                              output_names=["logits"], dynamic_axes={"images": {0: "N"}, "logits": {0: "N"}})
+            print(path, os.path.getsize(path))

@@ -1,6 +1,7 @@
 package dev.jdnn.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,9 @@ import dev.jdnn.inference.Predictor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,27 @@ class OnnxImportTest {
     @ValueSource(strings = {"residual_opset13", "residual_opset17", "mobile_opset13", "mobile_opset17", "seed_opset13",
             "seed_opset17"})
     void anImportedModelComputesWhatOnnxRuntimeComputes(String name) throws IOException, OrtException {
-        Path file = FIXTURES.resolve(name + ".onnx");
+        assertMatchesOnnxRuntime(FIXTURES.resolve(name + ".onnx"));
+    }
+
+    /**
+     * The slower check, of large models (torchvision's resnet18 and mobilenet_v2 with random weights, written by
+     * make_onnx_import_fixtures.torchvision_models): every .onnx file in the folder {@code -Djdnn.onnx.models} names.
+     */
+    @Test
+    void largeModelsComputeWhatOnnxRuntimeComputes() throws IOException, OrtException {
+        String folder = System.getProperty("jdnn.onnx.models", "");
+        Assumptions.assumeFalse(folder.isBlank(), "no -Djdnn.onnx.models folder given");
+        List<Path> files;
+        try (var listing = Files.list(Path.of(folder))) {
+            files = listing.filter(f -> f.toString().endsWith(".onnx")).sorted().toList();
+        }
+        assertFalse(files.isEmpty(), "no .onnx file in " + folder);
+        for (Path file : files) assertMatchesOnnxRuntime(file);
+    }
+
+    private static void assertMatchesOnnxRuntime(Path file) throws IOException, OrtException {
+        String name = file.getFileName().toString();
         try (SimpleCNN model = SimpleCNN.load(file)) {
             long[] image = model.network().inputShape();
             int size = Math.toIntExact(image[0] * image[1] * image[2]);
