@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.random.RandomGenerator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -55,6 +56,8 @@ public final class SimpleCNN implements AutoCloseable {
     private final Preprocessing preprocessing;
     /** The network to train instead of the seed's architecture, or null. */
     private final Graph graph;
+    /** The weights {@link #fit} starts from instead of initializing them ({@link SimpleCNNBuilder#startFrom}), or null. */
+    private final Map<String, float[]> startWeights;
     private Network network;
     private History history;
     private List<String> classNames;
@@ -64,9 +67,14 @@ public final class SimpleCNN implements AutoCloseable {
     private boolean closed;
 
     SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing, Graph graph) {
+        this(config, preprocessing, graph, null);
+    }
+
+    SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing, Graph graph, Map<String, float[]> startWeights) {
         this.config = config;
         this.preprocessing = preprocessing;
         this.graph = graph;
+        this.startWeights = startWeights;
     }
 
     public static SimpleCNNBuilder builder() {
@@ -132,8 +140,13 @@ public final class SimpleCNN implements AutoCloseable {
         LoneImageBatch.require(Architecture.build(config, graph, shape), config.batchSize(), train.count());
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(shape);
-        ParameterInit.apply(network.parameters().parameters(),
-                config.initializer() == null ? new SmallNormal() : config.initializer(), random.split());
+        RandomGenerator initializer = random.split(); // split either way, so the run's other draws stay the same
+        if (startWeights != null) {
+            StartWeights.copy(startWeights, network.parameters().parameters());
+        } else {
+            ParameterInit.apply(network.parameters().parameters(),
+                    config.initializer() == null ? new SmallNormal() : config.initializer(), initializer);
+        }
         classNames = train.classNames();
         resumeState = null;
         Threads.set(config.threads());
