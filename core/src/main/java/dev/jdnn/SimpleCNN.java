@@ -26,6 +26,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -54,6 +56,8 @@ public final class SimpleCNN implements AutoCloseable {
     private final Preprocessing preprocessing;
     /** The network to train instead of the seed's architecture, or null. */
     private final Graph graph;
+    /** The weights {@link #fit} starts from instead of initializing them ({@link SimpleCNNBuilder#startFrom}), or null. */
+    private final Map<String, float[]> startWeights;
     private Network network;
     private History history;
     private List<String> classNames;
@@ -63,9 +67,14 @@ public final class SimpleCNN implements AutoCloseable {
     private boolean closed;
 
     SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing, Graph graph) {
+        this(config, preprocessing, graph, null);
+    }
+
+    SimpleCNN(SimpleCNNConfig config, Preprocessing preprocessing, Graph graph, Map<String, float[]> startWeights) {
         this.config = config;
         this.preprocessing = preprocessing;
         this.graph = graph;
+        this.startWeights = startWeights;
     }
 
     public static SimpleCNNBuilder builder() {
@@ -131,8 +140,13 @@ public final class SimpleCNN implements AutoCloseable {
         LoneImageBatch.require(Architecture.build(config, graph, shape), config.batchSize(), train.count());
         SplittableRandom random = new SplittableRandom(config.seed());
         rebuild(shape);
-        ParameterInit.apply(network.parameters().parameters(),
-                config.initializer() == null ? new SmallNormal() : config.initializer(), random.split());
+        RandomGenerator initializer = random.split(); // split either way, so the run's other draws stay the same
+        if (startWeights != null) {
+            StartWeights.copy(startWeights, network.parameters().parameters());
+        } else {
+            ParameterInit.apply(network.parameters().parameters(),
+                    config.initializer() == null ? new SmallNormal() : config.initializer(), initializer);
+        }
         classNames = train.classNames();
         resumeState = null;
         Threads.set(config.threads());
@@ -205,14 +219,20 @@ public final class SimpleCNN implements AutoCloseable {
     }
 
     /**
-     * Reads a model file written by {@link #save}, or a checkpoint (then {@link #resume} can continue its run).
+     * Reads a model file written by {@link #save}, or a checkpoint (then {@link #resume} can continue its run), or an
+     * ONNX model (a file named {@code *.onnx}), imported into jdnn's graph with numbered classes and the default
+     * preprocessing.
      *
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws dev.jdnn.io.ModelFormatException naming the problem if the file is damaged, of an unknown version,
      *     or does not describe a consistent SimpleCNN
+     * @throws dev.jdnn.onnx.OnnxFormatException if an ONNX file is not a valid ONNX model
+     * @throws dev.jdnn.onnx.OnnxImportException if an ONNX model uses an operator or attribute jdnn does not import
      */
     public static SimpleCNN load(Path file) throws IOException {
         Prelinker.startInBackground(); // a model is loaded to be run: get oneDNN ready while the file is read
+        Path name = file.getFileName();
+        if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) return OnnxModels.load(file);
         return ModelFiles.load(ModelReader.read(file));
     }
 

@@ -3,6 +3,10 @@ package dev.jdnn;
 import dev.jdnn.data.Preprocessing;
 import dev.jdnn.layers.ActivationFunction;
 import dev.jdnn.layers.Graph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
 import dev.jdnn.layers.Padding;
 import dev.jdnn.layers.PoolMode;
 import dev.jdnn.train.Adam;
@@ -32,6 +36,7 @@ public final class SimpleCNNBuilder {
     private int dilation = 1;
     private boolean residual = false;
     private Graph graph;
+    private Path startFrom;
     private boolean batchNorm = true;
     private double momentum = 0.9;
     private boolean pooling = true;
@@ -120,6 +125,14 @@ public final class SimpleCNNBuilder {
     public SimpleCNNBuilder preprocessing(Preprocessing v) { preprocessing = v; return this; }
 
     /**
+     * Trains the network of a model file (jdnn's, or ONNX: {@link SimpleCNN#load}) from its weights: fine-tuning.
+     * The file's graph replaces the seed's architecture as {@link #graph} does, and {@link SimpleCNN#fit} starts
+     * from the file's weights (batch-norm statistics included) instead of initializing them; the other parameters
+     * (optimizer, learning rate, epochs, ...) are this builder's. The file is read by {@link #build()}. Null: none.
+     */
+    public SimpleCNNBuilder startFrom(Path v) { startFrom = v; return this; }
+
+    /**
      * A network to train in place of the seed's architecture, built with {@link dev.jdnn.layers.GraphBuilder}: the
      * architecture parameters (in_channels_list, in_features_list, out_channels, filter_size, padding, stride,
      * dilation, batch_norm, pooling, dropout, activation) then do not apply, out_features becomes the graph's output
@@ -145,6 +158,7 @@ public final class SimpleCNNBuilder {
      *     range; with {@link #inputShape}, also if the architecture or the preprocessing does not fit it
      */
     public SimpleCNN build() {
+        if (startFrom != null) return buildFrom(startFrom);
         int outputs = graph == null ? outFeatures : Math.toIntExact(graph.outputShape()[0]);
         SimpleCNNConfig config = new SimpleCNNConfig(inChannels, inFeatures, outChannels, outputs, filterSize,
                 activation, optimizer, loss, initializer, padding, stride, dilation, residual, batchNorm, momentum,
@@ -157,6 +171,29 @@ public final class SimpleCNNBuilder {
             preprocessing.requireChannels(Math.toIntExact(inputShape[0]));
         }
         if (graph != null) preprocessing.requireChannels(Math.toIntExact(graph.inputShape()[0]));
-        return new SimpleCNN(config, preprocessing, graph);
+        return new SimpleCNN(config, preprocessing, graph, null);
+    }
+
+    /** The model {@link #startFrom} names, as this builder's model with the file's graph and weights. */
+    private SimpleCNN buildFrom(Path file) {
+        Graph fileGraph;
+        Map<String, float[]> weights;
+        try (SimpleCNN source = SimpleCNN.load(file)) {
+            fileGraph = source.network().graph();
+            weights = StartWeights.of(source.network().parameters().parameters());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path from = startFrom;
+        Graph given = graph;
+        try {
+            startFrom = null;
+            graph(fileGraph);
+            SimpleCNN model = build();
+            return new SimpleCNN(model.config(), model.preprocessing(), fileGraph, weights);
+        } finally {
+            startFrom = from;
+            graph = given;
+        }
     }
 }

@@ -39,6 +39,11 @@ public enum OnnxDataType {
         return code;
     }
 
+    /** Whether it holds floating-point numbers (FLOAT, DOUBLE, FLOAT16, BFLOAT16). */
+    public boolean isFloatingPoint() {
+        return this == FLOAT || this == DOUBLE || this == FLOAT16 || this == BFLOAT16;
+    }
+
     /** Bytes per element. */
     public int byteSize() {
         return byteSize;

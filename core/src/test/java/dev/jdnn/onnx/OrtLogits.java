@@ -33,13 +33,18 @@ public final class OrtLogits {
 
     /** The logits of {@code model} for the N x C x H x W {@code images}, flattened. */
     static float[] of(byte[] model, float[] images, long[] shape) throws OrtException {
+        return of(model, images, shape, OnnxExport.INPUT, OnnxExport.OUTPUT);
+    }
+
+    /** The output {@code output} of {@code model} for the N x C x H x W {@code images} as {@code input}, flattened. */
+    static float[] of(byte[] model, float[] images, long[] shape, String input, String output) throws OrtException {
         OrtEnvironment ort = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = ort.createSession(model, options);
-                 OnnxTensor input = OnnxTensor.createTensor(ort, FloatBuffer.wrap(images), shape);
-                 OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
-                float[][] rows = (float[][]) result.get(OnnxExport.OUTPUT).orElseThrow().getValue();
+                 OnnxTensor tensor = OnnxTensor.createTensor(ort, FloatBuffer.wrap(images), shape);
+                 OrtSession.Result result = session.run(Map.of(input, tensor))) {
+                float[][] rows = (float[][]) result.get(output).orElseThrow().getValue();
                 float[] flat = new float[rows.length * rows[0].length];
                 for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * rows[i].length, rows[i].length);
                 return flat;
