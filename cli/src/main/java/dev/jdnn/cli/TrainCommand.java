@@ -3,6 +3,7 @@ package dev.jdnn.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.Evaluation;
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.SimpleCNNBuilder;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.runtime.Threads;
@@ -26,10 +27,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains the SimpleCNN on a data set (or resumes a checkpointed run), then reports its test accuracy. */
+/**
+ * Trains the SimpleCNN on a data set (or fine-tunes a model file's network from its weights, or resumes a
+ * checkpointed run), then reports its test accuracy.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset), then print "
-                + "its test accuracy and confusion matrix.")
+        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset), or with --model "
+                + "fine-tune a model file's network (jdnn or ONNX) from its weights, then print its test accuracy and "
+                + "confusion matrix.")
 final class TrainCommand implements Callable<Integer> {
     /** The options that --resume takes from the checkpoint instead. */
     private static final List<String> RUN_SETTINGS =
@@ -60,6 +65,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "spacing of the convolutions' filter taps, 1 (none) or more; the image size is kept"
                     + " (default ${DEFAULT-VALUE})")
     int dilation;
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "fine-tune this model (a jdnn model file or an .onnx file): its network and weights, trained"
+                    + " with the options here; the data must have its input shape and at most its classes")
+    Path modelFile;
     @Option(names = "--seed", defaultValue = "0",
             description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
@@ -117,6 +126,13 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot writes a PNG file: give a name ending in .png, got " + plot);
         }
+        if (modelFile != null) {
+            if (resume != null) throw new IllegalArgumentException("give --model or --resume, not both");
+            if (spec.commandLine().getParseResult().hasMatchedOption("--dilation")) {
+                throw new IllegalArgumentException("--dilation shapes the SimpleCNN's own network; --model brings its"
+                        + " own: leave out --dilation");
+            }
+        }
         if (resume != null) {
             for (String option : RUN_SETTINGS) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -135,14 +151,23 @@ final class TrainCommand implements Callable<Integer> {
      * The builder checks every value; a refused one is reported with the option that gave it. The optimizer is set
      * before the learning rate so that the configuration, not the optimizer's lookup, checks the rate.
      */
-    private SimpleCNN build(Dataset first) {
-        int convOut = 64 * (first.height() / 4) * (first.width() / 4);
-        try {
-            return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
+    private SimpleCNN build(Dataset first) throws IOException {
+        SimpleCNNBuilder builder;
+        if (modelFile != null) {
+            builder = SimpleCNN.builder().startFrom(modelFile);
+        } else {
+            int convOut = 64 * (first.height() / 4) * (first.width() / 4);
+            builder = SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
                     .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                    .dilation(dilation).initializer("kaiming-normal").optimizer(optimizer).epochs(epochs)
+                    .dilation(dilation).initializer("kaiming-normal");
+        }
+        try {
+            // A model file's input shape and classes are checked against the data by summary and fit.
+            return builder.optimizer(optimizer).epochs(epochs)
                     .batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
                     .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).build();
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // the --model file could not be read: input, exit status 2
         } catch (OutOfRangeException e) {
             String option = OPTIONS.get(e.parameter());
             if (option == null) throw e;
