@@ -6,6 +6,7 @@ import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.onnx.OnnxExport;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
@@ -72,7 +73,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0",
             description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--save", paramLabel = "FILE", description = "write the trained model to FILE (docs/FORMAT.md)")
+    @Option(names = "--save", paramLabel = "FILE",
+            description = "write the trained model to FILE (docs/FORMAT.md), or with a name ending in .onnx as an ONNX"
+                    + " model (batch norm folded, as bin/jdnn export writes it)")
     Path save;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "draw the loss and accuracy curves into a PNG file")
     Path plot;
@@ -104,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("test accuracy %.4f  (macro F1 %.4f)%n", evaluation.accuracy(), evaluation.f1());
                 System.out.print(evaluation.confusionTable(sets.test().classNames()));
             }
-            if (save != null) model.save(save);
+            if (save != null && isOnnx(save)) OnnxExport.write(model, save, OnnxExport.BatchNormMode.FOLDED);
+            else if (save != null) model.save(save);
             if (plot != null) TrainingPlot.write(history, plot);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("test_acc", evaluation.accuracy());
@@ -128,6 +132,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (modelFile != null) {
             if (resume != null) throw new IllegalArgumentException("give --model or --resume, not both");
+            // Checked before training: jdnn's model files (version 1) hold the SimpleCNN's own network only.
+            if (save != null && !isOnnx(save)) {
+                throw new IllegalArgumentException("--save " + save + ": a model fine-tuned from --model is saved as"
+                        + " ONNX for now: give a name ending in .onnx (jdnn model files hold the SimpleCNN's own"
+                        + " network until model files version 2)");
+            }
             if (spec.commandLine().getParseResult().hasMatchedOption("--dilation")) {
                 throw new IllegalArgumentException("--dilation shapes the SimpleCNN's own network; --model brings its"
                         + " own: leave out --dilation");
@@ -140,6 +150,10 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private static boolean isOnnx(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
     /** --resume names a checkpoint folder, or a checkpoint file in it. */
