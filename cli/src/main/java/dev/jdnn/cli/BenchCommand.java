@@ -37,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "w1: train, infer, all (default) or accuracy (the test-accuracy run alone)")
     String what;
     @Option(names = "--threads",
-            description = "w1: OpenMP threads of the test-accuracy run; model: of the batches above 1; 1 to "
+            description = "OpenMP threads, model: of the batches above 1; w1: of the test-accuracy run, 1 to "
                     + Threads.MAX + " (default: all cores)")
     Integer threads;
     @Option(names = "--epochs", description = "w1: epochs of the test-accuracy run, 1 or more (default: 3, quick: 1)")
