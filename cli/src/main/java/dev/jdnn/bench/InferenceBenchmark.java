@@ -4,8 +4,9 @@ import dev.jdnn.data.Dataset;
 import java.util.Arrays;
 
 /**
- * W1's inference figures, measured through an {@link InferenceTarget} on the test set: latency of single
- * images on one thread, and throughput of batches of 256 on two threads.
+ * Inference figures measured through an {@link InferenceTarget} on a set of images: latency of single images on
+ * one thread, and throughput of batches on several threads. W1's figures (batches of 256 on two threads over its
+ * test set) and {@code bench model}'s (any model, batches of any size) are taken by the same code.
  */
 public final class InferenceBenchmark {
     /** Batch of the throughput figure. */
@@ -39,17 +40,18 @@ public final class InferenceBenchmark {
         }
         float[] pixels = test.toArray();
         int count = test.count();
-        float[] image = new float[W1.IMAGE_FLOATS];
-        float[] logits = new float[W1.CLASSES];
+        int imageFloats = imageFloats(test);
+        float[] image = new float[imageFloats];
+        float[] logits = new float[target.outputSize()];
         for (int i = 0; i < warmup; i++) {
-            System.arraycopy(pixels, (i % count) * W1.IMAGE_FLOATS, image, 0, W1.IMAGE_FLOATS);
+            System.arraycopy(pixels, (i % count) * imageFloats, image, 0, imageFloats);
             target.predict(1, image, logits);
             sink = logits[0];
         }
         long[] nanos = new long[calls];
         long heapBefore = ProcessFacts.threadAllocatedBytes();
         for (int i = 0; i < calls; i++) {
-            System.arraycopy(pixels, (i % count) * W1.IMAGE_FLOATS, image, 0, W1.IMAGE_FLOATS);
+            System.arraycopy(pixels, (i % count) * imageFloats, image, 0, imageFloats);
             long start = System.nanoTime();
             target.predict(1, image, logits);
             nanos[i] = System.nanoTime() - start;
@@ -66,46 +68,63 @@ public final class InferenceBenchmark {
      * the accuracy check), then {@code passes} timed passes, of which the best counts.
      */
     public static Throughput batch256(InferenceTarget target, Dataset test, int passes) {
-        if (passes < 1) throw new IllegalArgumentException("passes must be >= 1, got " + passes);
+        return throughput(target, test, BIG_BATCH, BIG_BATCHES, 2, passes);
+    }
+
+    /**
+     * Batches of {@code batch} images on {@code threads} threads: one warm-up pass of {@code batches} batches,
+     * wrapping around the images of {@code test} (their predictions give the accuracy check), then {@code passes}
+     * timed passes, of which the best counts.
+     */
+    public static Throughput throughput(InferenceTarget target, Dataset test, int batch, int batches, int threads,
+                                        int passes) {
+        if (batch < 1 || batches < 1 || threads < 1 || passes < 1) {
+            throw new IllegalArgumentException("batch, batches, threads and passes must be >= 1, got " + batch + ", "
+                    + batches + ", " + threads + " and " + passes);
+        }
         float[] pixels = test.toArray();
         int count = test.count();
-        float[][] batches = new float[BIG_BATCHES][BIG_BATCH * W1.IMAGE_FLOATS];
-        for (int i = 0; i < BIG_BATCHES * BIG_BATCH; i++) {
-            System.arraycopy(pixels, (i % count) * W1.IMAGE_FLOATS, batches[i / BIG_BATCH],
-                    (i % BIG_BATCH) * W1.IMAGE_FLOATS, W1.IMAGE_FLOATS);
+        int imageFloats = imageFloats(test);
+        int outputs = target.outputSize();
+        float[][] inputs = new float[batches][batch * imageFloats];
+        for (int i = 0; i < batches * batch; i++) {
+            System.arraycopy(pixels, (i % count) * imageFloats, inputs[i / batch], (i % batch) * imageFloats,
+                    imageFloats);
         }
-        float[] logits = new float[BIG_BATCH * W1.CLASSES];
+        float[] logits = new float[batch * outputs];
         int correct = 0;
-        for (int b = 0; b < BIG_BATCHES; b++) {
-            target.predict(2, batches[b], logits);
-            for (int i = 0; i < BIG_BATCH && b * BIG_BATCH + i < count; i++) {
-                if (argmax(logits, i) == test.label(b * BIG_BATCH + i)) correct++;
+        for (int b = 0; b < batches; b++) {
+            target.predict(threads, inputs[b], logits);
+            for (int i = 0; i < batch && b * batch + i < count; i++) {
+                if (argmax(logits, outputs, i) == test.label(b * batch + i)) correct++;
             }
         }
         double best = 0;
         for (int pass = 0; pass < passes; pass++) {
             long start = System.nanoTime();
-            for (int b = 0; b < BIG_BATCHES; b++) {
-                target.predict(2, batches[b], logits);
+            for (int b = 0; b < batches; b++) {
+                target.predict(threads, inputs[b], logits);
                 sink = logits[0];
             }
-            best = Math.max(best, (double) BIG_BATCHES * BIG_BATCH * 1e9 / (System.nanoTime() - start));
+            best = Math.max(best, (double) batches * batch * 1e9 / (System.nanoTime() - start));
         }
-        return new Throughput(passes, best, (double) correct / Math.min(count, BIG_BATCHES * BIG_BATCH));
+        return new Throughput(passes, best, (double) correct / Math.min(count, batches * batch));
     }
 
     /** The accuracy of the target's classes on every image of {@code test}, in batches of up to 256 on two threads. */
     public static double accuracy(InferenceTarget target, Dataset test) {
         float[] pixels = test.toArray();
         int count = test.count();
-        float[] logits = new float[BIG_BATCH * W1.CLASSES];
+        int imageFloats = imageFloats(test);
+        int outputs = target.outputSize();
+        float[] logits = new float[BIG_BATCH * outputs];
         int correct = 0;
         for (int from = 0; from < count; from += BIG_BATCH) {
             int n = Math.min(BIG_BATCH, count - from);
-            float[] images = Arrays.copyOfRange(pixels, from * W1.IMAGE_FLOATS, (from + n) * W1.IMAGE_FLOATS);
-            float[] rows = n == BIG_BATCH ? logits : new float[n * W1.CLASSES];
+            float[] images = Arrays.copyOfRange(pixels, from * imageFloats, (from + n) * imageFloats);
+            float[] rows = n == BIG_BATCH ? logits : new float[n * outputs];
             target.predict(2, images, rows);
-            for (int i = 0; i < n; i++) if (argmax(rows, i) == test.label(from + i)) correct++;
+            for (int i = 0; i < n; i++) if (argmax(rows, outputs, i) == test.label(from + i)) correct++;
         }
         return (double) correct / count;
     }
@@ -116,10 +135,14 @@ public final class InferenceBenchmark {
         return sorted[Math.max(0, rank - 1)];
     }
 
-    private static int argmax(float[] logits, int row) {
+    private static int imageFloats(Dataset images) {
+        return images.channels() * images.height() * images.width();
+    }
+
+    private static int argmax(float[] logits, int outputs, int row) {
         int best = 0;
-        for (int j = 1; j < W1.CLASSES; j++) {
-            if (logits[row * W1.CLASSES + j] > logits[row * W1.CLASSES + best]) best = j;
+        for (int j = 1; j < outputs; j++) {
+            if (logits[row * outputs + j] > logits[row * outputs + best]) best = j;
         }
         return best;
     }

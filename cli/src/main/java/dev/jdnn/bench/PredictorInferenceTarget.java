@@ -34,6 +34,11 @@ public final class PredictorInferenceTarget implements InferenceTarget, AutoClos
     }
 
     @Override
+    public int outputSize() {
+        return compiled.outputSize();
+    }
+
+    @Override
     public void predict(int threads, float[] images, float[] logits) {
         // The thread count is the caller's to give: a predictor changes its caller's OpenMP setting, so reading
         // that setting back (as this did before) picked the 1-thread predictor after the first split batch.

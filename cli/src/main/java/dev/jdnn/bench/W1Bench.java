@@ -281,18 +281,7 @@ public final class W1Bench {
 
     /** jdnn / {@code peer} for each of {@code keys} that both report, printed as they are computed. */
     private Map<String, Object> ratiosTo(String peer, Map<String, Object> peerFigures, List<String> keys) {
-        Map<String, Object> ratios = new LinkedHashMap<>();
-        for (String key : keys) {
-            if (figures.get(key) instanceof Number jdnn && peerFigures.get(key) instanceof Number other
-                    && other.doubleValue() != 0) {
-                double ratio = jdnn.doubleValue() / other.doubleValue();
-                ratios.put(key, round(ratio, 3));
-                out.printf(Locale.ROOT, "%-20s jdnn %10.1f  %s %10.1f  jdnn/%s %.3f (%s is better)%n", key,
-                        jdnn.doubleValue(), peer, other.doubleValue(), peer, ratio,
-                        key.endsWith("_ips") ? "higher" : "lower");
-            }
-        }
-        return ratios;
+        return Figures.ratios(figures, peer, peerFigures, keys, out);
     }
 
     /**
@@ -319,8 +308,6 @@ public final class W1Bench {
     }
 
     private static Double round(Double value, int decimals) {
-        if (value == null) return null;
-        double scale = Math.pow(10, decimals);
-        return Math.round(value * scale) / scale;
+        return Figures.round(value, decimals);
     }
 }

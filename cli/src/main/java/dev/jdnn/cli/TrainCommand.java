@@ -3,8 +3,10 @@ package dev.jdnn.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jdnn.Evaluation;
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.SimpleCNNBuilder;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
+import dev.jdnn.onnx.OnnxExport;
 import dev.jdnn.runtime.Threads;
 import dev.jdnn.train.EpochStats;
 import dev.jdnn.train.History;
@@ -26,10 +28,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Trains the SimpleCNN on a data set (or resumes a checkpointed run), then reports its test accuracy. */
+/**
+ * Trains the SimpleCNN on a data set (or fine-tunes a model file's network from its weights, or resumes a
+ * checkpointed run), then reports its test accuracy.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset), then print "
-                + "its test accuracy and confusion matrix.")
+        description = "Train a SimpleCNN (with no data option: on the embedded Fashion-MNIST subset), or with --model "
+                + "fine-tune a model file's network (jdnn or ONNX) from its weights, then print its test accuracy and "
+                + "confusion matrix.")
 final class TrainCommand implements Callable<Integer> {
     /** The options that --resume takes from the checkpoint instead. */
     private static final List<String> RUN_SETTINGS =
@@ -64,10 +70,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "add a shortcut around each conv block's convolution and batch norm (a residual block):"
                     + " the identity, or a strided 1x1 convolution and batch norm where the channels or size change")
     boolean residual;
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "fine-tune this model (a jdnn model file or an .onnx file): its network and weights, trained"
+                    + " with the options here; the data must have its input shape and at most its classes")
+    Path modelFile;
     @Option(names = "--seed", defaultValue = "0",
             description = "seed of the split, the weights and the shuffles, any integer (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--save", paramLabel = "FILE", description = "write the trained model to FILE (docs/FORMAT.md)")
+    @Option(names = "--save", paramLabel = "FILE",
+            description = "write the trained model to FILE (docs/FORMAT.md), or with a name ending in .onnx as an ONNX"
+                    + " model (batch norm folded, as bin/jdnn export writes it)")
     Path save;
     @Option(names = "--plot", paramLabel = "FILE.png", description = "draw the loss and accuracy curves into a PNG file")
     Path plot;
@@ -99,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.printf("test accuracy %.4f  (macro F1 %.4f)%n", evaluation.accuracy(), evaluation.f1());
                 System.out.print(evaluation.confusionTable(sets.test().classNames()));
             }
-            if (save != null) model.save(save);
+            if (save != null && isOnnx(save)) OnnxExport.write(model, save, OnnxExport.BatchNormMode.FOLDED);
+            else if (save != null) model.save(save);
             if (plot != null) TrainingPlot.write(history, plot);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("test_acc", evaluation.accuracy());
@@ -121,6 +134,21 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null && !plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--plot writes a PNG file: give a name ending in .png, got " + plot);
         }
+        if (modelFile != null) {
+            if (resume != null) throw new IllegalArgumentException("give --model or --resume, not both");
+            // Checked before training: jdnn's model files (version 1) hold the SimpleCNN's own network only.
+            if (save != null && !isOnnx(save)) {
+                throw new IllegalArgumentException("--save " + save + ": a model fine-tuned from --model is saved as"
+                        + " ONNX for now: give a name ending in .onnx (jdnn model files hold the SimpleCNN's own"
+                        + " network until model files version 2)");
+            }
+            for (String option : List.of("--dilation", "--residual")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " shapes the SimpleCNN's own network; --model brings"
+                            + " its own: leave out " + option);
+                }
+            }
+        }
         if (resume != null) {
             for (String option : RUN_SETTINGS) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -128,6 +156,10 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    private static boolean isOnnx(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
     /** --resume names a checkpoint folder, or a checkpoint file in it. */
@@ -139,14 +171,23 @@ final class TrainCommand implements Callable<Integer> {
      * The builder checks every value; a refused one is reported with the option that gave it. The optimizer is set
      * before the learning rate so that the configuration, not the optimizer's lookup, checks the rate.
      */
-    private SimpleCNN build(Dataset first) {
-        int convOut = 64 * (first.height() / 4) * (first.width() / 4);
-        try {
-            return SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
+    private SimpleCNN build(Dataset first) throws IOException {
+        SimpleCNNBuilder builder;
+        if (modelFile != null) {
+            builder = SimpleCNN.builder().startFrom(modelFile);
+        } else {
+            int convOut = 64 * (first.height() / 4) * (first.width() / 4);
+            builder = SimpleCNN.builder().inChannels(List.of(first.channels(), 32)).outChannels(64)
                     .inFeatures(List.of(convOut, 128)).outFeatures(first.classCount()).filterSize(3)
-                    .dilation(dilation).residual(residual).initializer("kaiming-normal").optimizer(optimizer)
-                    .epochs(epochs).batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
+                    .dilation(dilation).residual(residual).initializer("kaiming-normal");
+        }
+        try {
+            // A model file's input shape and classes are checked against the data by summary and fit.
+            return builder.optimizer(optimizer).epochs(epochs)
+                    .batchSize(batchSize).learningRate(learningRate).seed(seed).progress(!json)
                     .threads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads).build();
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // the --model file could not be read: input, exit status 2
         } catch (OutOfRangeException e) {
             String option = OPTIONS.get(e.parameter());
             if (option == null) throw e;

@@ -43,6 +43,11 @@ class InferenceBenchmarkTest {
             }
 
             @Override
+            public int outputSize() {
+                return W1.CLASSES;
+            }
+
+            @Override
             public void predict(int threads, float[] images, float[] logits) {
                 assertEquals(images.length / W1.IMAGE_FLOATS * W1.CLASSES, logits.length, "one row per image");
                 Arrays.fill(logits, 0);

@@ -28,12 +28,18 @@ interface Inference extends AutoCloseable {
      * into a new direct buffer), {@code run}, and the output read back as a Java array.
      */
     static Inference plain(OrtEnvironment env, OrtSession session, long[] imageShape, int classes) {
+        return plain(env, session, INPUT, OUTPUT, imageShape, classes);
+    }
+
+    /** {@link #plain(OrtEnvironment, OrtSession, long[], int)} for a model whose input and output have these names. */
+    static Inference plain(OrtEnvironment env, OrtSession session, String inputName, String outputName,
+                           long[] imageShape, int classes) {
         return (images, logits) -> {
             int count = logits.length / classes;
             long[] shape = {count, imageShape[0], imageShape[1], imageShape[2]};
             try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape);
-                 OrtSession.Result result = session.run(Map.of(INPUT, input))) {
-                float[][] rows = (float[][]) result.get(0).getValue();
+                 OrtSession.Result result = session.run(Map.of(inputName, input))) {
+                float[][] rows = (float[][]) result.get(outputName).orElseThrow().getValue();
                 for (int i = 0; i < count; i++) System.arraycopy(rows[i], 0, logits, i * classes, classes);
             }
         };
@@ -47,14 +53,20 @@ interface Inference extends AutoCloseable {
      */
     static Inference pinned(OrtEnvironment env, OrtSession session, int batch, long[] imageShape, int classes)
             throws OrtException {
+        return pinned(env, session, INPUT, OUTPUT, batch, imageShape, classes);
+    }
+
+    /** {@link #pinned(OrtEnvironment, OrtSession, int, long[], int)} for a model whose input and output have these names. */
+    static Inference pinned(OrtEnvironment env, OrtSession session, String inputName, String outputName, int batch,
+                            long[] imageShape, int classes) throws OrtException {
         int imageFloats = (int) (imageShape[0] * imageShape[1] * imageShape[2]);
         FloatBuffer in = direct(batch * imageFloats);
         FloatBuffer out = direct(batch * classes);
         OnnxTensor input = OnnxTensor.createTensor(env, in,
                 new long[] {batch, imageShape[0], imageShape[1], imageShape[2]});
         OnnxTensor output = OnnxTensor.createTensor(env, out, new long[] {batch, classes});
-        Map<String, OnnxTensor> inputs = Map.of(INPUT, input);
-        Map<String, OnnxTensor> outputs = Map.of(OUTPUT, output);
+        Map<String, OnnxTensor> inputs = Map.of(inputName, input);
+        Map<String, OnnxTensor> outputs = Map.of(outputName, output);
         return new Inference() {
             @Override
             public void predict(float[] images, float[] logits) throws OrtException {

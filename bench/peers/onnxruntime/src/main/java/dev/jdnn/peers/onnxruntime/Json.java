@@ -3,7 +3,7 @@ package dev.jdnn.peers.onnxruntime;
 import java.util.Locale;
 import java.util.Map;
 
-/** One JSON object on one line, from a map of strings, numbers, booleans, nulls and nested maps. */
+/** One JSON object on one line, from a map of strings, numbers, booleans, nulls, nested maps and float arrays. */
 final class Json {
     private Json() {}
 
@@ -28,6 +28,15 @@ final class Json {
                 }
                 out.append('}');
             }
+            case float[] values -> {
+                out.append('[');
+                for (int i = 0; i < values.length; i++) {
+                    if (i > 0) out.append(',');
+                    write(values[i], out);
+                }
+                out.append(']');
+            }
+            case Float f when f.isNaN() || f.isInfinite() -> out.append("null");
             case Double d when d.isNaN() || d.isInfinite() -> out.append("null");
             case Number n -> out.append(n);
             case Boolean b -> out.append(b);

@@ -27,8 +27,13 @@ final class Measurements {
     private Measurements() {}
 
     static Latency batch1(Inference target, TestSet test, int warmup, int calls) throws OrtException {
+        return batch1(target, test, CLASSES, warmup, calls);
+    }
+
+    /** Batch 1 for a model of {@code outputs} outputs per image. */
+    static Latency batch1(Inference target, TestSet test, int outputs, int warmup, int calls) throws OrtException {
         float[] image = new float[test.imageFloats()];
-        float[] logits = new float[CLASSES];
+        float[] logits = new float[outputs];
         for (int i = 0; i < warmup; i++) {
             test.copyImage(i, image, 0);
             target.predict(image, logits);
@@ -51,28 +56,38 @@ final class Measurements {
 
     /** {@code target} takes batches of exactly {@link #BIG_BATCH} images. */
     static Throughput batch256(Inference target, TestSet test, int passes) throws OrtException {
-        float[][] batches = new float[BIG_BATCHES][BIG_BATCH * test.imageFloats()];
-        for (int i = 0; i < BIG_BATCHES * BIG_BATCH; i++) {
-            test.copyImage(i, batches[i / BIG_BATCH], (i % BIG_BATCH) * test.imageFloats());
+        return throughput(target, test, CLASSES, BIG_BATCH, BIG_BATCHES, passes);
+    }
+
+    /**
+     * Batches of {@code batch} images (what {@code target} takes) of {@code outputs} outputs each: a warm-up pass
+     * of {@code batches} batches wrapping the images (whose predictions give the accuracy check), then the best of
+     * {@code passes} timed passes.
+     */
+    static Throughput throughput(Inference target, TestSet test, int outputs, int batch, int batches, int passes)
+            throws OrtException {
+        float[][] inputs = new float[batches][batch * test.imageFloats()];
+        for (int i = 0; i < batches * batch; i++) {
+            test.copyImage(i, inputs[i / batch], (i % batch) * test.imageFloats());
         }
-        float[] logits = new float[BIG_BATCH * CLASSES];
+        float[] logits = new float[batch * outputs];
         int correct = 0;
-        for (int b = 0; b < BIG_BATCHES; b++) {
-            target.predict(batches[b], logits);
-            for (int i = 0; i < BIG_BATCH && b * BIG_BATCH + i < test.count(); i++) {
-                if (argmax(logits, i) == test.labels()[b * BIG_BATCH + i]) correct++;
+        for (int b = 0; b < batches; b++) {
+            target.predict(inputs[b], logits);
+            for (int i = 0; i < batch && b * batch + i < test.count(); i++) {
+                if (argmax(logits, outputs, i) == test.labels()[b * batch + i]) correct++;
             }
         }
         double best = 0;
         for (int pass = 0; pass < passes; pass++) {
             long start = System.nanoTime();
-            for (int b = 0; b < BIG_BATCHES; b++) {
-                target.predict(batches[b], logits);
+            for (int b = 0; b < batches; b++) {
+                target.predict(inputs[b], logits);
                 sink = logits[0];
             }
-            best = Math.max(best, (double) BIG_BATCHES * BIG_BATCH * 1e9 / (System.nanoTime() - start));
+            best = Math.max(best, (double) batches * batch * 1e9 / (System.nanoTime() - start));
         }
-        return new Throughput(passes, best, (double) correct / Math.min(test.count(), BIG_BATCHES * BIG_BATCH));
+        return new Throughput(passes, best, (double) correct / Math.min(test.count(), batches * batch));
     }
 
     /**
@@ -86,22 +101,28 @@ final class Measurements {
             float[] images = Arrays.copyOfRange(test.pixels(), from * test.imageFloats(), (from + n) * test.imageFloats());
             float[] logits = new float[n * CLASSES];
             (n == BIG_BATCH ? batches : any).predict(images, logits);
-            for (int i = 0; i < n; i++) if (argmax(logits, i) == test.labels()[from + i]) correct++;
+            for (int i = 0; i < n; i++) if (argmax(logits, CLASSES, i) == test.labels()[from + i]) correct++;
         }
         return (double) correct / test.count();
     }
 
     /** The largest |a - b| over the logits of the first {@code images} test images, one at a time. */
     static double largestDifference(Inference a, Inference b, TestSet test, int images) throws OrtException {
+        return largestDifference(a, b, test, CLASSES, images);
+    }
+
+    /** The same for a model of {@code outputs} outputs per image. */
+    static double largestDifference(Inference a, Inference b, TestSet test, int outputs, int images)
+            throws OrtException {
         float[] image = new float[test.imageFloats()];
-        float[] x = new float[CLASSES];
-        float[] y = new float[CLASSES];
+        float[] x = new float[outputs];
+        float[] y = new float[outputs];
         double worst = 0;
         for (int i = 0; i < images; i++) {
             test.copyImage(i, image, 0);
             a.predict(image, x);
             b.predict(image, y);
-            for (int j = 0; j < CLASSES; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
+            for (int j = 0; j < outputs; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
         }
         return worst;
     }
@@ -112,10 +133,10 @@ final class Measurements {
         return sorted[Math.max(0, rank - 1)];
     }
 
-    private static int argmax(float[] logits, int row) {
+    private static int argmax(float[] logits, int outputs, int row) {
         int best = 0;
-        for (int j = 1; j < CLASSES; j++) {
-            if (logits[row * CLASSES + j] > logits[row * CLASSES + best]) best = j;
+        for (int j = 1; j < outputs; j++) {
+            if (logits[row * outputs + j] > logits[row * outputs + best]) best = j;
         }
         return best;
     }
