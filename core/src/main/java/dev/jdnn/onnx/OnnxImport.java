@@ -156,6 +156,11 @@ public final class OnnxImport {
         if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
             throw refuse("operator domain '" + n.domain() + "' is not ONNX's own");
         }
+        if (n.outputs().isEmpty() || n.outputs().getFirst().isEmpty()) throw refuse("the node has no output");
+        String output = n.outputs().getFirst();
+        if (values.containsKey(output) || constants.containsKey(output)) {
+            throw refuse("its output '" + output + "' is computed before: ONNX values are assigned once");
+        }
         if (n.opType().equals("Shape") && !isConstant(0)) {
             shape();
             return;

@@ -228,6 +228,11 @@ public final class FuzzSeeds {
         for (String name : List.of("tiny_conv_opset13.onnx", "all_fields.onnx")) {
             files.put(name, Files.readAllBytes(fixtures.resolve(name)));
         }
+        // PyTorch exports that the import takes whole, so that mutations reach its operators.
+        for (String name : List.of("residual", "mobile", "seed")) {
+            files.put("import_" + name + "_opset13.onnx",
+                    Files.readAllBytes(fixtures.resolveSibling("onnx-import").resolve(name + "_opset13.onnx")));
+        }
         try (SimpleCNN model = SimpleCNN.builder().inChannels(1).inFeatures(List.of(8, 3)).outChannels(2)
                 .outFeatures(2).activation("relu6").epochs(1).batchSize(6).threads(1).seed(4).progress(false).build()) {
             model.fit(tinyImages(), tinyLabels());

@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.jdnn.onnx.OnnxAttribute;
 import dev.jdnn.onnx.OnnxFormatException;
 import dev.jdnn.onnx.OnnxGraphProto;
+import dev.jdnn.onnx.OnnxImport;
+import dev.jdnn.onnx.OnnxImportException;
 import dev.jdnn.onnx.OnnxModel;
 import dev.jdnn.onnx.OnnxNode;
 import dev.jdnn.onnx.OnnxTensorProto;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the GraphProto of a valid ModelProto (IR version 7, opset 13), as an exporter would around a hostile graph, so
  * that mutations reach the nodes, attributes, tensors and value infos without first having to keep the outer length
  * right. The only exception allowed is OnnxFormatException; the bytes read from an array, a stream and a file must
- * give the same model or the same refusal, and a model read must give every tensor's values in its type's size.
+ * give the same model or the same refusal, and a model read must give every tensor's values in its type's size; a
+ * model read is imported too ({@link OnnxImport}), where the only exception allowed is OnnxImportException.
  * The committed inputs under {@code OnnxReaderFuzzTestInputs/} run as regression tests in every build;
  * RELIABILITY.md has the fuzzing command.
  */
@@ -84,6 +87,12 @@ class OnnxReaderFuzzTest {
         for (OnnxTensorProto tensor : graph.initializers()) describe(tensor, text);
         for (var infos : Arrays.asList(graph.inputs(), graph.outputs(), graph.valueInfo())) {
             for (OnnxValueInfo info : infos) text.append(info.name()).append(info.elemType()).append(info.shape());
+        }
+        // A model read goes on to the import, which refuses what it does not import with OnnxImportException only.
+        try {
+            text.append(OnnxImport.of(model, "fuzzed.onnx").graph());
+        } catch (OnnxImportException refused) {
+            text.append("import refused: ").append(refused.getMessage());
         }
         return text.toString();
     }
