@@ -78,8 +78,10 @@ public final class GraphJson {
         Graph result;
         try {
             result = Graph.of(inputShape, nodes);
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
+        } catch (ArithmeticException e) {
+            throw corrupt(file, "a value's shape overflows 64 bits (" + e.getMessage() + ")");
         }
         for (int v = 0; v <= result.nodes().size(); v++) {
             long[] shape = result.shape(v);
