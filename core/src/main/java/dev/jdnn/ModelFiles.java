@@ -15,6 +15,9 @@ import dev.jdnn.io.ModelReader;
 import dev.jdnn.io.ModelWriter;
 import dev.jdnn.io.NamedTensor;
 import dev.jdnn.io.TensorEntry;
+import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.GraphJson;
+import dev.jdnn.layers.NativeLimits;
 import dev.jdnn.layers.Network;
 import dev.jdnn.layers.Parameter;
 import dev.jdnn.layers.ParameterSpec;
@@ -34,8 +37,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A SimpleCNN as a model file (docs/FORMAT.md): the header holds the configuration, the input shape, the class
- * names, the preprocessing of images and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
+ * A SimpleCNN as a model file (docs/FORMAT.md): the header holds the configuration, the input shape, the network's
+ * graph, the class names, the preprocessing of images and the history; the tensors are the network's parameters in {@code network.parameters()} order, running
  * statistics included. A checkpoint adds the optimizer's state, the trainer's state and the data fingerprint.
  */
 final class ModelFiles {
@@ -81,6 +84,7 @@ final class ModelFiles {
                 .put("architecture", ARCHITECTURE)
                 .put("config", ConfigJson.write(model.config()))
                 .put("input_shape", JsonArray.ofLongs(model.network().inputShape()))
+                .put("graph", GraphJson.write(model.network().graph()))
                 .put("class_names", JsonArray.ofStrings(model.classNames()))
                 .put("preprocessing", PreprocessingJson.write(model.preprocessing()))
                 .put("history", history == null ? JsonNull.INSTANCE : historyJson(history));
@@ -121,21 +125,24 @@ final class ModelFiles {
             List<String> classNames = classNames(header.get("class_names"), config.outFeatures(), file);
             History history = history(header.get("history"), file);
             Preprocessing preprocessing = PreprocessingJson.read(header.get("preprocessing"), (int) inputShape[0], file);
-            List<ParameterSpec> specs;
+            Graph stored = contents.version() == 1 ? null : storedGraph(header, config, inputShape, file);
+            Graph seed = seedNetwork(config, inputShape, stored == null, file);
+            // A stored graph that the config builds is the seed's network: loaded as such, it keeps its summary's
+            // block labels and the config stays the whole description of the model.
+            Graph graph = stored == null || stored.equals(seed) ? seed : stored;
             try {
-                specs = Architecture.build(config, inputShape).parameters();
+                NativeLimits.requireSupported(graph);
             } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(file, "the config does not fit the input shape "
-                        + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
+                throw new ModelFormatException(file, "the network cannot run: " + e.getMessage(), e);
             }
             // Checked before the network is allocated: the tensors were checked against the file's size, the
-            // config was not, and a few edited digits can make it claim gigabytes of parameters.
+            // config and the graph were not, and a few edited digits can make them claim gigabytes of parameters.
             Set<String> known = new HashSet<>();
-            for (ParameterSpec spec : specs) {
+            for (ParameterSpec spec : graph.parameters()) {
                 requireShape(contents, spec.name(), spec.dims(), file);
                 known.add(spec.name());
             }
-            SimpleCNN model = new SimpleCNN(config, preprocessing, null);
+            SimpleCNN model = new SimpleCNN(config, preprocessing, graph == seed ? null : graph);
             try {
                 model.rebuild(inputShape);
                 Network network = model.network();
@@ -154,6 +161,38 @@ final class ModelFiles {
                 model.close();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * The graph of a version-2 header, which must take the images of 'input_shape' and give out_features outputs.
+     */
+    private static Graph storedGraph(JsonObject header, SimpleCNNConfig config, long[] inputShape, Path file)
+            throws ModelFormatException {
+        Graph graph = GraphJson.read(header.get("graph"), file);
+        if (!Arrays.equals(graph.inputShape(), inputShape)) {
+            throw new ModelFormatException(file, "corrupt graph: it takes inputs of shape "
+                    + Arrays.toString(graph.inputShape()) + " but 'input_shape' is " + Arrays.toString(inputShape));
+        }
+        if (!Arrays.equals(graph.outputShape(), new long[] {config.outFeatures()})) {
+            throw new ModelFormatException(file, "corrupt graph: it gives outputs of shape "
+                    + Arrays.toString(graph.outputShape()) + " but out_features is " + config.outFeatures());
+        }
+        return graph;
+    }
+
+    /**
+     * The seed's network of the config for images of {@code inputShape}; if the config does not build one, null
+     * when a stored graph takes its place ({@code required} false), else a ModelFormatException.
+     */
+    private static Graph seedNetwork(SimpleCNNConfig config, long[] inputShape, boolean required, Path file)
+            throws ModelFormatException {
+        try {
+            return Architecture.build(config, inputShape);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            if (!required) return null;
+            throw new ModelFormatException(file, "the config does not fit the input shape "
+                    + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
         }
     }
 

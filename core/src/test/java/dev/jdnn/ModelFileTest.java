@@ -125,9 +125,9 @@ class ModelFileTest {
     void aFutureVersionIsRefusedNamingBothVersions() throws IOException {
         RawModelFile raw = RawModelFile.read(saved);
         Path file = folder.resolve("future.jdnn");
-        new RawModelFile(raw.magic(), 2, raw.header(), raw.data()).write(file);
+        new RawModelFile(raw.magic(), 3, raw.header(), raw.data()).write(file);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> SimpleCNN.load(file));
-        assertTrue(e.getMessage().endsWith("unsupported format version 2; this jdnn reads version 1"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("unsupported format version 3; this jdnn reads versions 1 to 2"), e.getMessage());
     }
 
     @Test

@@ -36,7 +36,7 @@ class HostileModelTest {
             model.fit(new float[] {0.1f, 0.9f, 0.4f, 0.6f, 0.3f}, new int[] {5, 1, 1, 1}, new int[] {0, 1, 0, 1, 0});
             model.save(file);
         }
-        Files.write(file, ModelFileBytes.editHeader(Files.readAllBytes(file), header -> {
+        Files.write(file, ModelFileBytes.editHeaderAsVersion1(Files.readAllBytes(file), header -> {
             header.putArray("input_shape").add(1).add(363).add(363);
             ((ObjectNode) header.get("config")).put("pool_filter_size", 363).put("pool_stride", 363);
         }));

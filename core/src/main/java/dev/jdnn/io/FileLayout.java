@@ -10,8 +10,10 @@ import java.security.NoSuchAlgorithmException;
  */
 final class FileLayout {
     static final byte[] MAGIC = "JDNNMODL".getBytes(StandardCharsets.US_ASCII);
-    /** The version this code writes and the only one it reads. */
-    static final int VERSION = 1;
+    /** The version this code writes: version 1 and a graph in the header. */
+    static final int VERSION = 2;
+    /** The oldest version this code reads: a header whose config alone describes the network. */
+    static final int OLDEST_READ_VERSION = 1;
     /** Magic, version and header length. */
     static final int PREFIX_BYTES = 8 + 4 + 8;
     static final int CHECKSUM_BYTES = 32;
@@ -26,6 +28,11 @@ final class FileLayout {
     static final String DTYPE = "F32";
 
     private FileLayout() {}
+
+    /** Whether this code reads files of {@code version}. */
+    static boolean reads(int version) {
+        return version >= OLDEST_READ_VERSION && version <= VERSION;
+    }
 
     static MessageDigest digest() {
         try {

@@ -20,14 +20,17 @@ public final class ModelContents implements AutoCloseable {
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path file;
+    private final int version;
     private final JsonObject header;
     private final List<TensorEntry> tensors;
     private final Map<String, TensorEntry> byName = new LinkedHashMap<>();
     private final Arena arena;
     private final MemorySegment data;
 
-    ModelContents(Path file, JsonObject header, List<TensorEntry> tensors, Arena arena, MemorySegment data) {
+    ModelContents(Path file, int version, JsonObject header, List<TensorEntry> tensors, Arena arena,
+                  MemorySegment data) {
         this.file = file;
+        this.version = version;
         this.header = header;
         this.tensors = tensors;
         this.arena = arena;
@@ -38,6 +41,11 @@ public final class ModelContents implements AutoCloseable {
     /** The file this was read from, for messages. */
     public Path file() {
         return file;
+    }
+
+    /** The file's format version (docs/FORMAT.md, "Versions"): 1, or 2 with the network's graph in the header. */
+    public int version() {
+        return version;
     }
 
     /** The JSON header, with its tensor table. */

@@ -96,11 +96,12 @@ public final class ModelReader {
                         + HexFormat.ofDelimiter(" ").formatHex(magic) + " instead of the magic 'JDNNMODL'");
             }
         }
+        int version = 0;
         if (size >= FileLayout.MAGIC.length + 4) {
-            int version = prefix.getInt();
-            if (version != FileLayout.VERSION) {
+            version = prefix.getInt();
+            if (!FileLayout.reads(version)) {
                 throw new ModelFormatException(file, "unsupported format version " + Integer.toUnsignedString(version)
-                        + "; this jdnn reads version " + FileLayout.VERSION);
+                        + "; this jdnn reads versions " + FileLayout.OLDEST_READ_VERSION + " to " + FileLayout.VERSION);
             }
         }
         long minimum = FileLayout.PREFIX_BYTES + 2 + FileLayout.CHECKSUM_BYTES;
@@ -124,7 +125,7 @@ public final class ModelReader {
         long dataStart = FileLayout.PREFIX_BYTES + headerLength;
         long dataLength = available - headerLength;
         JsonObject root = parse(file, header);
-        List<TensorEntry> tensors = table(file, root, size, dataLength);
+        List<TensorEntry> tensors = table(file, root, version, size, dataLength);
 
         MessageDigest digest = FileLayout.digest();
         digest.update(prefix.rewind());
@@ -146,7 +147,7 @@ public final class ModelReader {
                 throw new ModelFormatException(file, "checksum mismatch: the file is corrupt (stored SHA-256 "
                         + HexFormat.of().formatHex(stored) + ", computed " + HexFormat.of().formatHex(computed) + ")");
             }
-            return new ModelContents(file, root, tensors, arena, data);
+            return new ModelContents(file, version, root, tensors, arena, data);
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -161,7 +162,7 @@ public final class ModelReader {
     }
 
     /** The tensor table, checked against the data section: contiguous, in order, sized as the shapes say. */
-    private static List<TensorEntry> table(Path file, JsonObject root, long fileSize, long dataLength)
+    private static List<TensorEntry> table(Path file, JsonObject root, int version, long fileSize, long dataLength)
             throws ModelFormatException {
         if (!(root.get("tensors") instanceof JsonArray rows)) {
             throw new ModelFormatException(file, "corrupt header: no 'tensors' table");
@@ -177,7 +178,7 @@ public final class ModelReader {
             String dtype = row.get("dtype") instanceof JsonString(String s) ? s : "";
             if (!dtype.equals(FileLayout.DTYPE)) {
                 throw new ModelFormatException(file, "tensor '" + name + "' has dtype '" + dtype
-                        + "'; format version " + FileLayout.VERSION + " stores " + FileLayout.DTYPE + " only");
+                        + "'; format version " + version + " stores " + FileLayout.DTYPE + " only");
             }
             long[] shape = longs(file, name, "shape", row.get("shape"), -1);
             long[] offsets = longs(file, name, "data_offsets", row.get("data_offsets"), 2);

@@ -38,7 +38,7 @@ final class ModelStream {
         ByteBuffer fields = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN);
         if (prefix.length < FileLayout.PREFIX_BYTES
                 || !Arrays.equals(prefix, 0, FileLayout.MAGIC.length, FileLayout.MAGIC, 0, FileLayout.MAGIC.length)
-                || fields.getInt(FileLayout.MAGIC.length) != FileLayout.VERSION) {
+                || !FileLayout.reads(fields.getInt(FileLayout.MAGIC.length))) {
             return file.toByteArray();
         }
         long headerLength = fields.getLong(FileLayout.MAGIC.length + 4);

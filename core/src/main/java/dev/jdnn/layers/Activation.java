@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,25 @@ public record Activation(ActivationFunction function, double parameter) implemen
     /** The activation named {@code name} (see {@link ActivationFunction#parse}), with its default parameter. */
     public static Activation parse(String name) {
         return new Activation(ActivationFunction.parse(name));
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "activation";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** The function by its label ({@code leaky-relu}) and its parameter (0 for functions without one). */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().put("function", function.label()).put("parameter", parameter).build();
+    }
+
+    /** The activation that {@link #attributes} describe. */
+    static Activation fromJson(OpAttributes a) {
+        return new Activation(ActivationFunction.parse(a.text("function")), a.number("parameter"));
     }
 
     @Override

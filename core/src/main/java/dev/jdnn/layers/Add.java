@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
@@ -9,6 +10,25 @@ import java.util.List;
  * (a per-channel C x 1 x 1 value added to C x H x W); see {@link Broadcast}. No parameters.
  */
 public record Add() implements Op {
+    /** The operation's type in model files. */
+    static final String TYPE = "add";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** None: an addition has no hyper-parameters. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().build();
+    }
+
+    /** The reader of {@link #TYPE}: there is nothing to read. */
+    static Add fromJson(OpAttributes attributes) {
+        return new Add();
+    }
+
     @Override
     public String name() {
         return "add";

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.util.Arrays;
 
 /**
@@ -19,6 +20,26 @@ public record BatchNorm1D(long features, double momentum, double epsilon) implem
     @Override
     public long channels() {
         return features;
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "batchnorm1d";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** The features, momentum and epsilon. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().put("features", features).put("momentum", momentum).put("epsilon", epsilon)
+                .build();
+    }
+
+    /** The batch normalization that {@link #attributes} describe. */
+    static BatchNorm1D fromJson(OpAttributes a) {
+        return new BatchNorm1D(a.size("features", 1), a.number("momentum"), a.number("epsilon"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import dev.jdnn.runtime.Arg;
 import java.util.Arrays;
@@ -14,6 +15,25 @@ public record Concat(int inputs) implements Op {
         if (inputs < 2 || inputs > Arg.MAX_SOURCES) {
             throw new IllegalArgumentException("concat joins 2.." + Arg.MAX_SOURCES + " inputs, got " + inputs);
         }
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "concat";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** How many inputs it joins. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().put("inputs", inputs).build();
+    }
+
+    /** The concat that {@link #attributes} describe. */
+    static Concat fromJson(OpAttributes a) {
+        return new Concat((int) a.size("inputs", 2));
     }
 
     @Override

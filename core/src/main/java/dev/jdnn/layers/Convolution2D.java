@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.util.ArrayList;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.FormatTag;
@@ -80,6 +81,30 @@ public record Convolution2D(long inChannels, long outChannels, long filterSize, 
     /** This convolution without a bias. */
     public Convolution2D withoutBias() {
         return new Convolution2D(inChannels, outChannels, filterSize, stride, padding, pads, dilation, groups, false);
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "conv2d";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** Every component: the channels, filter size, stride, padding or pads, dilation, groups and whether a bias. */
+    @Override
+    public JsonObject attributes() {
+        JsonObject.Builder attributes = new JsonObject.Builder().put("in_channels", inChannels)
+                .put("out_channels", outChannels).put("filter_size", filterSize).put("stride", stride);
+        OpAttributes.putPadding(attributes, padding, pads);
+        return attributes.put("dilation", dilation).put("groups", groups).put("bias", bias).build();
+    }
+
+    /** The convolution that {@link #attributes} describe. */
+    static Convolution2D fromJson(OpAttributes a) {
+        return new Convolution2D(a.size("in_channels", 1), a.size("out_channels", 1), a.size("filter_size", 1),
+                a.size("stride", 1), a.padding(), a.pads(), a.size("dilation", 1), a.size("groups", 1),
+                a.bool("bias"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.util.ArrayList;
 import dev.jdnn.runtime.DataType;
 import dev.jdnn.runtime.FormatTag;
@@ -21,6 +22,25 @@ public record Dense(long inFeatures, long outFeatures) implements Layer {
     public Dense {
         Shapes.requirePositive("inFeatures", inFeatures);
         Shapes.requirePositive("outFeatures", outFeatures);
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "dense";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** The input and output features. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().put("in_features", inFeatures).put("out_features", outFeatures).build();
+    }
+
+    /** The dense layer that {@link #attributes} describe. */
+    static Dense fromJson(OpAttributes a) {
+        return new Dense(a.size("in_features", 1), a.size("out_features", 1));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
 
@@ -13,6 +14,25 @@ public record Dropout(double rate, long seed) implements Layer {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
         }
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "dropout";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** The rate and the seed of the masks. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().put("rate", rate).put("seed", seed).build();
+    }
+
+    /** The dropout that {@link #attributes} describe. */
+    static Dropout fromJson(OpAttributes a) {
+        return new Dropout(a.number("rate"), a.integer("seed"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import java.util.Arrays;
 
@@ -8,6 +9,25 @@ import java.util.Arrays;
  * reordered to plain first. Followed by a {@link Dense} inside a {@link Sequential}, it costs nothing.
  */
 public record Flatten() implements Layer {
+    /** The operation's type in model files. */
+    static final String TYPE = "flatten";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** None: a flatten has no hyper-parameters. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().build();
+    }
+
+    /** The reader of {@link #TYPE}: there is nothing to read. */
+    static Flatten fromJson(OpAttributes attributes) {
+        return new Flatten();
+    }
+
     @Override
     public String name() {
         return "flatten";

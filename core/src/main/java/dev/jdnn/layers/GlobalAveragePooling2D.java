@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
@@ -10,6 +11,25 @@ import java.util.List;
  * input's spatial size, so the plan is made for that size. Has no parameters.
  */
 public record GlobalAveragePooling2D() implements Layer {
+    /** The operation's type in model files. */
+    static final String TYPE = "globalavgpool2d";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** None: global average pooling has no hyper-parameters. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().build();
+    }
+
+    /** The reader of {@link #TYPE}: there is nothing to read. */
+    static GlobalAveragePooling2D fromJson(OpAttributes attributes) {
+        return new GlobalAveragePooling2D();
+    }
+
     @Override
     public String name() {
         return "globalavgpool2d";

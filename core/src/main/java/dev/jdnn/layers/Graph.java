@@ -180,6 +180,17 @@ public final class Graph {
         return parameterStart[node + 1] - parameterStart[node];
     }
 
+    /** Whether {@code other} is a graph of the same input shape and the same nodes (names, operations, inputs). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Graph graph && Arrays.equals(inputShape, graph.inputShape) && nodes.equals(graph.nodes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(inputShape) + nodes.hashCode();
+    }
+
     /** The nodes' operations, each line {@code name: op <- inputs}. */
     @Override
     public String toString() {

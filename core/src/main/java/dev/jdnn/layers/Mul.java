@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
@@ -9,6 +10,25 @@ import java.util.List;
  * along dims of size 1 (a per-channel C x 1 x 1 scale of C x H x W); see {@link Broadcast}. No parameters.
  */
 public record Mul() implements Op {
+    /** The operation's type in model files. */
+    static final String TYPE = "mul";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** None: a product has no hyper-parameters. */
+    @Override
+    public JsonObject attributes() {
+        return new JsonObject.Builder().build();
+    }
+
+    /** The reader of {@link #TYPE}: there is nothing to read. */
+    static Mul fromJson(OpAttributes attributes) {
+        return new Mul();
+    }
+
     @Override
     public String name() {
         return "mul";

@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import java.util.List;
 
@@ -13,6 +14,18 @@ import java.util.List;
 public interface Op {
     /** A short name for summaries and error messages, e.g. {@code conv2d(1->32, 3x3)}. */
     String name();
+
+    /**
+     * The operation's type in model files ({@code conv2d}, {@code add}, ...; docs/FORMAT.md, "Graph"), under which
+     * the reader finds it again.
+     */
+    String type();
+
+    /**
+     * The hyper-parameters a model file stores for the operation, from which its type's reader rebuilds an equal
+     * operation: the JSON of the operation, kept in its own class.
+     */
+    JsonObject attributes();
 
     /** How many inputs the operation reads. */
     int inputCount();

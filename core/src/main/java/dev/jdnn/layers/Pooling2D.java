@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import java.util.ArrayList;
 import dev.jdnn.runtime.Algorithm;
 import dev.jdnn.tensor.Tensor;
@@ -50,6 +51,29 @@ public record Pooling2D(long filterSize, long stride, PoolMode mode, Padding pad
     /** A pool with 'valid' padding, the seed's default: 2x2 stride 2 turns 28 x 28 into 14 x 14. */
     public Pooling2D(long filterSize, long stride, PoolMode mode) {
         this(filterSize, stride, mode, Padding.VALID);
+    }
+
+    /** The operation's type in model files. */
+    static final String TYPE = "pool2d";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** Every component: the filter size, stride, mode, padding or pads, and whether padding counts. */
+    @Override
+    public JsonObject attributes() {
+        JsonObject.Builder attributes = new JsonObject.Builder().put("filter_size", filterSize).put("stride", stride)
+                .put("mode", mode.name().toLowerCase(Locale.ROOT));
+        OpAttributes.putPadding(attributes, padding, pads);
+        return attributes.put("count_include_pad", countIncludePad).build();
+    }
+
+    /** The pool that {@link #attributes} describe. */
+    static Pooling2D fromJson(OpAttributes a) {
+        return new Pooling2D(a.size("filter_size", 1), a.size("stride", 1), PoolMode.of(a.text("mode")), a.padding(),
+                a.pads(), a.bool("count_include_pad"));
     }
 
     @Override

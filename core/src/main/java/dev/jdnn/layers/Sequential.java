@@ -1,5 +1,6 @@
 package dev.jdnn.layers;
 
+import dev.jdnn.io.JsonValue.JsonObject;
 import dev.jdnn.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,18 @@ public class Sequential implements Layer {
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    /** Never called: a graph holds a sequence's layers ({@link Graph#chain}), not the sequence. */
+    @Override
+    public String type() {
+        throw new IllegalStateException(name + " is saved as its layers: build the network with Graph.chain");
+    }
+
+    /** Never called: a graph holds a sequence's layers ({@link Graph#chain}), not the sequence. */
+    @Override
+    public JsonObject attributes() {
+        throw new IllegalStateException(name + " is saved as its layers: build the network with Graph.chain");
     }
 
     @Override

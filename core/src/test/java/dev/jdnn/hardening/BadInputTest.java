@@ -478,9 +478,12 @@ class BadInputTest {
         return (ObjectNode) header.get("config");
     }
 
-    /** A copy of {@code original} with its header edited and a correct checksum, so that only the edit is wrong. */
+    /**
+     * A copy of {@code original} as a version-1 file (the config alone describes the network) with its header edited
+     * and a correct checksum, so that only the edit is wrong.
+     */
     private static Path forged(String name, Path original, Consumer<ObjectNode> edit) throws IOException {
-        return Files.write(folder.resolve(name), ModelFileBytes.editHeader(Files.readAllBytes(original), edit));
+        return Files.write(folder.resolve(name), ModelFileBytes.editHeaderAsVersion1(Files.readAllBytes(original), edit));
     }
 
     private static float[][][][] ragged() {

@@ -3,6 +3,21 @@ package dev.jdnn.hardening;
 import dev.jdnn.SimpleCNN;
 import dev.jdnn.SimpleCNNBuilder;
 import dev.jdnn.onnx.OnnxExport;
+import dev.jdnn.layers.Activation;
+import dev.jdnn.layers.ActivationFunction;
+import dev.jdnn.layers.BatchNorm1D;
+import dev.jdnn.layers.BatchNorm2D;
+import dev.jdnn.layers.Convolution2D;
+import dev.jdnn.layers.Dense;
+import dev.jdnn.layers.Dropout;
+import dev.jdnn.layers.Flatten;
+import dev.jdnn.layers.GlobalAveragePooling2D;
+import dev.jdnn.layers.Graph;
+import dev.jdnn.layers.GraphBuilder;
+import dev.jdnn.layers.Padding;
+import dev.jdnn.layers.Pads;
+import dev.jdnn.layers.PoolMode;
+import dev.jdnn.layers.Pooling2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -164,7 +179,12 @@ public final class FuzzSeeds {
         return bytes.toByteArray();
     }
 
-    /** A tiny model fitted on a few 1 x 4 x 4 images, in several configurations, and a checkpoint. */
+    /**
+     * A tiny model fitted on a few 1 x 4 x 4 images, in several configurations, a checkpoint, and a model of a graph
+     * of every operation with its checkpoint, all in the version this jdnn writes. The seeds named {@code v1-*} are
+     * version-1 files that an earlier jdnn wrote from the same code: kept as they are (nothing writes version 1 now),
+     * they keep the fuzzer on the version-1 reader.
+     */
     private static void modelSeeds(Path inputs) throws IOException {
         float[][][][] images = tinyImages();
         int[] labels = tinyLabels();
@@ -190,6 +210,18 @@ public final class FuzzSeeds {
             }
         }
         files.add(scratch.resolve(SimpleCNN.LAST_CHECKPOINT));
+        Path graphCheckpoints = Files.createDirectories(scratch.resolve("graph"));
+        try (SimpleCNN model = SimpleCNN.builder().graph(everyOperation()).epochs(2).batchSize(5).threads(1).seed(4)
+                .build()) {
+            model.progressTo(new PrintStream(OutputStream.nullOutputStream())).checkpointTo(graphCheckpoints);
+            model.fit(images, labels);
+            Path file = scratch.resolve("graph.jdnn");
+            model.save(file);
+            files.add(file);
+            Path checkpoint = scratch.resolve("graph-last.jdnn");
+            Files.move(graphCheckpoints.resolve(SimpleCNN.LAST_CHECKPOINT), checkpoint);
+            files.add(checkpoint);
+        }
         for (String method : List.of("load", "loadWithValidChecksum")) {
             Path folder = Files.createDirectories(inputs.resolve(method));
             for (Path file : files) write(folder, file.getFileName().toString(), Files.readAllBytes(file));
@@ -275,6 +307,25 @@ public final class FuzzSeeds {
             value |= (long) (b & 0x7F) << shift;
             if (b >= 0) return value;
         }
+    }
+
+    /**
+     * A graph of every operation a version-2 file stores on 1 x 4 x 4 images, with attributes off their defaults:
+     * a dilated, grouped, asymmetrically padded branch, a residual add, a gating mul, a concat, average pooling that
+     * counts its pads, both batch norms and a dropout.
+     */
+    private static Graph everyOperation() {
+        GraphBuilder b = new GraphBuilder(1, 4, 4);
+        GraphBuilder.Value stem = b.apply("stem", new Convolution2D(1, 2, 3, 1, Padding.SAME).withoutBias(), b.input());
+        stem = b.apply("act", new Activation(ActivationFunction.LEAKY_RELU, 0.1), b.apply("bn", new BatchNorm2D(2), stem));
+        GraphBuilder.Value branch = b.apply("branch", new Convolution2D(2, 2, 2, 1, new Pads(1, 0, 1, 2), 2, 2), stem);
+        GraphBuilder.Value gate = b.apply("gate", new Activation(ActivationFunction.SIGMOID),
+                b.apply("squeeze", new GlobalAveragePooling2D(), stem));
+        GraphBuilder.Value joined = b.concat(b.add(stem, branch), b.mul(stem, gate));
+        GraphBuilder.Value pooled = b.apply("pool", new Pooling2D(2, 2, PoolMode.AVG, new Pads(1, 1, 0, 0), true), joined);
+        GraphBuilder.Value h = b.apply("fc", new Dense(16, 3), b.apply("flat", new Flatten(), pooled));
+        h = b.apply("drop", new Dropout(0.2, 5), b.apply("bn1", new BatchNorm1D(3), h));
+        return b.build(b.apply("out", new Dense(3, 2), h));
     }
 
     private static void write(Path folder, String name, byte[] bytes) throws IOException {

@@ -351,7 +351,7 @@ class HostileSizeTest {
         try {
             Path file = folder.resolve("huge-input.jdnn");
             fitted.save(file);
-            Files.write(file, ModelFileBytes.editHeader(Files.readAllBytes(file), header -> {
+            Files.write(file, ModelFileBytes.editHeaderAsVersion1(Files.readAllBytes(file), header -> {
                 header.putArray("input_shape").add(1).add(65536).add(65536);
                 ((ObjectNode) header.get("config")).put("stride", 8192).put("padding", "valid");
             }));

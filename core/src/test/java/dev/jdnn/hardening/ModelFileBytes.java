@@ -39,6 +39,19 @@ public final class ModelFileBytes {
         return withChecksum(Arrays.copyOf(file, file.length - CHECKSUM));
     }
 
+    /**
+     * The file as a version-1 file (no graph: the config alone describes the network, docs/FORMAT.md) with its JSON
+     * header edited by {@code edit}: how a forger makes the config or the input shape claim another network.
+     */
+    public static byte[] editHeaderAsVersion1(byte[] file, Consumer<ObjectNode> edit) throws IOException {
+        byte[] edited = editHeader(file, header -> {
+            header.remove("graph");
+            edit.accept(header);
+        });
+        ByteBuffer.wrap(edited).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
+        return fixChecksum(edited);
+    }
+
     /** The file with its JSON header edited by {@code edit}; the data and the prefix's other fields are kept. */
     public static byte[] editHeader(byte[] file, Consumer<ObjectNode> edit) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
