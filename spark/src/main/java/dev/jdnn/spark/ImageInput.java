@@ -1,0 +1,110 @@
+package dev.jdnn.spark;
+
+import dev.jdnn.data.DataFormatException;
+import dev.jdnn.inference.CompiledModel;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The kinds of input column {@link SparkPredictor} reads, each made into one model input of C x H x W floats:
+ * encoded images, Spark's image structs (prepared as the model's stored {@link dev.jdnn.data.Preprocessing} says, as
+ * {@code Predictor.predictImage} prepares them) and arrays of floats or doubles, taken as already prepared inputs.
+ */
+enum ImageInput {
+    /** PNG, JPEG or BMP bytes: a {@code binary} column, as {@code spark.read.format("binaryFile")} gives it. */
+    ENCODED {
+        @Override
+        void read(Object value, CompiledModel model, float[] into, int offset) throws DataFormatException {
+            long[] shape = model.imageShape();
+            float[] input = model.preprocessing().apply((byte[]) value, (int) shape[0], (int) shape[1], (int) shape[2]);
+            System.arraycopy(input, 0, into, offset, input.length);
+        }
+    },
+    /**
+     * Spark's image struct ({@code spark.read.format("image")}, {@code org.apache.spark.ml.image.ImageSchema}): rows of
+     * 8-bit samples in OpenCV's order, gray, BGR or BGRA.
+     */
+    IMAGE_STRUCT {
+        @Override
+        void read(Object value, CompiledModel model, float[] into, int offset) {
+            long[] shape = model.imageShape();
+            float[] input = model.preprocessing().apply(SparkImages.toBufferedImage((Row) value), (int) shape[0],
+                    (int) shape[1], (int) shape[2]);
+            System.arraycopy(input, 0, into, offset, input.length);
+        }
+    },
+    /** Prepared inputs: {@code array<float>} of C x H x W values, channel by channel, row by row. */
+    FLOATS {
+        @Override
+        void read(Object value, CompiledModel model, float[] into, int offset) {
+            Object[] values = elements(value, model);
+            for (int i = 0; i < values.length; i++) into[offset + i] = (Float) values[i];
+        }
+    },
+    /** Prepared inputs as {@code array<double>}, rounded to float. */
+    DOUBLES {
+        @Override
+        void read(Object value, CompiledModel model, float[] into, int offset) {
+            Object[] values = elements(value, model);
+            for (int i = 0; i < values.length; i++) into[offset + i] = ((Double) values[i]).floatValue();
+        }
+    };
+
+    /** The fields {@link #IMAGE_STRUCT} reads, by name (Spark's image struct also has {@code origin}). */
+    private static final Set<String> IMAGE_FIELDS = Set.of("height", "width", "nChannels", "mode", "data");
+
+    /**
+     * Writes one image's model input, {@link CompiledModel#imageSize()} floats, into {@code into} from {@code offset}.
+     *
+     * @throws DataFormatException if encoded bytes are not an image jdnn decodes
+     * @throws IllegalArgumentException if the value does not fit the model (its size, its channels)
+     */
+    abstract void read(Object value, CompiledModel model, float[] into, int offset) throws DataFormatException;
+
+    /**
+     * The kind of {@code field}'s values.
+     *
+     * @throws IllegalArgumentException naming the column, its type and the types allowed if it is none of them
+     */
+    static ImageInput of(StructField field) {
+        DataType type = field.dataType();
+        if (type.equals(DataTypes.BinaryType)) return ENCODED;
+        if (type instanceof ArrayType array && array.elementType().equals(DataTypes.FloatType)) return FLOATS;
+        if (type instanceof ArrayType array && array.elementType().equals(DataTypes.DoubleType)) return DOUBLES;
+        if (type instanceof StructType struct && Set.of(struct.fieldNames()).containsAll(IMAGE_FIELDS)) return IMAGE_STRUCT;
+        throw new IllegalArgumentException("the column '" + field.name() + "' is of type " + type.simpleString()
+                + "; allowed: binary (encoded PNG, JPEG or BMP images, as the binaryFile source gives them), Spark's"
+                + " image struct (height, width, nChannels, mode, data, as the image source gives it), array<float>"
+                + " or array<double> (prepared model inputs)");
+    }
+
+    /**
+     * The elements of an array value, as Spark hands it over: a Scala sequence over an array of boxed values (read
+     * in place), or another sequence or list.
+     */
+    private static Object[] elements(Object value, CompiledModel model) {
+        Object[] values = value instanceof scala.collection.mutable.ArraySeq.ofRef<?> boxed ? boxed.array()
+                : value instanceof scala.collection.Seq<?> seq ? CollectionConverters.asJava(seq).toArray()
+                : ((List<?>) value).toArray();
+        requireSize(values.length, model);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) throw new IllegalArgumentException("element " + i + " of an input array is null");
+        }
+        return values;
+    }
+
+    private static void requireSize(int size, CompiledModel model) {
+        if (size != model.imageSize()) {
+            long[] shape = model.imageShape();
+            throw new IllegalArgumentException("an input array holds " + size + " values; the model takes "
+                    + model.imageSize() + " (" + shape[0] + " x " + shape[1] + " x " + shape[2] + ")");
+        }
+    }
+}

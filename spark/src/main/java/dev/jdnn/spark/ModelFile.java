@@ -1,0 +1,42 @@
+package dev.jdnn.spark;
+
+import dev.jdnn.inference.CompiledModel;
+import java.io.Serializable;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * A model file shipped to the executors once: its bytes in a Spark broadcast variable (fetched by an executor the
+ * first time one of its tasks reads it, then kept in its block manager), known by their SHA-256, which is what
+ * tasks carry and what {@link ExecutorModels} caches compiled models under.
+ */
+final class ModelFile implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<byte[]> bytes;
+    private final String sha256;
+
+    ModelFile(Broadcast<byte[]> bytes, String sha256) {
+        this.bytes = bytes;
+        this.sha256 = sha256;
+    }
+
+    /** The model compiled in this JVM for up to {@code maxBatch} images per call: by the first task that asks. */
+    CompiledModel compiled(int maxBatch) {
+        return ExecutorModels.compiled(sha256, maxBatch, bytes::value);
+    }
+
+    String sha256() {
+        return sha256;
+    }
+
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256, which every Java platform must have", e);
+        }
+    }
+}
