@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "spark", mixinStandardHelpOptions = true,
         description = "Run jdnn on Apache Spark: batch inference and data-parallel training (local[*] by default,"
                 + " or the cluster of --master or spark-submit).",
-        subcommands = {SparkPredictCommand.class})
+        subcommands = {SparkPredictCommand.class, SparkTrainCommand.class})
 final class SparkCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 

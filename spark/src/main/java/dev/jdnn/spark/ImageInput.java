@@ -1,7 +1,7 @@
 package dev.jdnn.spark;
 
 import dev.jdnn.data.DataFormatException;
-import dev.jdnn.inference.CompiledModel;
+import dev.jdnn.data.Preprocessing;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;
@@ -13,17 +13,18 @@ import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The kinds of input column {@link SparkPredictor} reads, each made into one model input of C x H x W floats:
- * encoded images, Spark's image structs (prepared as the model's stored {@link dev.jdnn.data.Preprocessing} says, as
- * {@code Predictor.predictImage} prepares them) and arrays of floats or doubles, taken as already prepared inputs.
+ * The kinds of image column {@link SparkPredictor} and {@link SparkTrainer} read, each made into one model input of
+ * C x H x W floats: encoded images, Spark's image structs (prepared as the model's stored
+ * {@link dev.jdnn.data.Preprocessing} says, as {@code Predictor.predictImage} prepares them) and arrays of floats or
+ * doubles, taken as already prepared inputs.
  */
 enum ImageInput {
     /** PNG, JPEG or BMP bytes: a {@code binary} column, as {@code spark.read.format("binaryFile")} gives it. */
     ENCODED {
         @Override
-        void read(Object value, CompiledModel model, float[] into, int offset) throws DataFormatException {
-            long[] shape = model.imageShape();
-            float[] input = model.preprocessing().apply((byte[]) value, (int) shape[0], (int) shape[1], (int) shape[2]);
+        void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset)
+                throws DataFormatException {
+            float[] input = preprocessing.apply((byte[]) value, (int) shape[0], (int) shape[1], (int) shape[2]);
             System.arraycopy(input, 0, into, offset, input.length);
         }
     },
@@ -33,9 +34,8 @@ enum ImageInput {
      */
     IMAGE_STRUCT {
         @Override
-        void read(Object value, CompiledModel model, float[] into, int offset) {
-            long[] shape = model.imageShape();
-            float[] input = model.preprocessing().apply(SparkImages.toBufferedImage((Row) value), (int) shape[0],
+        void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset) {
+            float[] input = preprocessing.apply(SparkImages.toBufferedImage((Row) value), (int) shape[0],
                     (int) shape[1], (int) shape[2]);
             System.arraycopy(input, 0, into, offset, input.length);
         }
@@ -43,16 +43,16 @@ enum ImageInput {
     /** Prepared inputs: {@code array<float>} of C x H x W values, channel by channel, row by row. */
     FLOATS {
         @Override
-        void read(Object value, CompiledModel model, float[] into, int offset) {
-            Object[] values = elements(value, model);
+        void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset) {
+            Object[] values = elements(value, shape);
             for (int i = 0; i < values.length; i++) into[offset + i] = (Float) values[i];
         }
     },
     /** Prepared inputs as {@code array<double>}, rounded to float. */
     DOUBLES {
         @Override
-        void read(Object value, CompiledModel model, float[] into, int offset) {
-            Object[] values = elements(value, model);
+        void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset) {
+            Object[] values = elements(value, shape);
             for (int i = 0; i < values.length; i++) into[offset + i] = ((Double) values[i]).floatValue();
         }
     };
@@ -61,12 +61,14 @@ enum ImageInput {
     private static final Set<String> IMAGE_FIELDS = Set.of("height", "width", "nChannels", "mode", "data");
 
     /**
-     * Writes one image's model input, {@link CompiledModel#imageSize()} floats, into {@code into} from {@code offset}.
+     * Writes one image's model input, of {@code shape} (channels, height, width), into {@code into} from
+     * {@code offset}; images are prepared as {@code preprocessing} says.
      *
      * @throws DataFormatException if encoded bytes are not an image jdnn decodes
-     * @throws IllegalArgumentException if the value does not fit the model (its size, its channels)
+     * @throws IllegalArgumentException if the value does not fit the shape (its size, its channels)
      */
-    abstract void read(Object value, CompiledModel model, float[] into, int offset) throws DataFormatException;
+    abstract void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset)
+            throws DataFormatException;
 
     /**
      * The kind of {@code field}'s values.
@@ -89,22 +91,22 @@ enum ImageInput {
      * The elements of an array value, as Spark hands it over: a Scala sequence over an array of boxed values (read
      * in place), or another sequence or list.
      */
-    private static Object[] elements(Object value, CompiledModel model) {
+    private static Object[] elements(Object value, long[] shape) {
         Object[] values = value instanceof scala.collection.mutable.ArraySeq.ofRef<?> boxed ? boxed.array()
                 : value instanceof scala.collection.Seq<?> seq ? CollectionConverters.asJava(seq).toArray()
                 : ((List<?>) value).toArray();
-        requireSize(values.length, model);
+        requireSize(values.length, shape);
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) throw new IllegalArgumentException("element " + i + " of an input array is null");
         }
         return values;
     }
 
-    private static void requireSize(int size, CompiledModel model) {
-        if (size != model.imageSize()) {
-            long[] shape = model.imageShape();
-            throw new IllegalArgumentException("an input array holds " + size + " values; the model takes "
-                    + model.imageSize() + " (" + shape[0] + " x " + shape[1] + " x " + shape[2] + ")");
+    private static void requireSize(int size, long[] shape) {
+        long expected = shape[0] * shape[1] * shape[2];
+        if (size != expected) {
+            throw new IllegalArgumentException("an input array holds " + size + " values; the model takes " + expected
+                    + " (" + shape[0] + " x " + shape[1] + " x " + shape[2] + ")");
         }
     }
 }

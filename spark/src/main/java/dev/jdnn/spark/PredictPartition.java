@@ -1,6 +1,7 @@
 package dev.jdnn.spark;
 
 import dev.jdnn.data.DataFormatException;
+import dev.jdnn.data.Preprocessing;
 import dev.jdnn.inference.CompiledModel;
 import dev.jdnn.inference.Predictor;
 import java.nio.FloatBuffer;
@@ -51,6 +52,8 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
         private final Predictor predictor;
         private final int imageSize;
         private final int outputs;
+        private final Preprocessing preprocessing;
+        private final long[] shape;
         private final Row[] batch = new Row[batchSize];
         /** For each row of the batch, its image's place among the batch's images, or -1 for a null input. */
         private final int[] imageOf = new int[batchSize];
@@ -70,6 +73,8 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
             CompiledModel compiled = predictor.model();
             this.imageSize = compiled.imageSize();
             this.outputs = compiled.outputSize();
+            this.preprocessing = compiled.preprocessing();
+            this.shape = compiled.imageShape();
             this.images = new float[batchSize * imageSize];
             this.scores = new float[batchSize * outputs];
             this.imageBuffer = FloatBuffer.wrap(images);
@@ -150,7 +155,7 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
                 imageOf[count] = value == null ? -1 : n;
                 if (value != null) {
                     try {
-                        input.read(value, predictor.model(), images, n * imageSize);
+                        input.read(value, preprocessing, shape, images, n * imageSize);
                     } catch (DataFormatException | IllegalArgumentException e) {
                         throw new IllegalArgumentException(describe(row) + ": " + e.getMessage(), e);
                     }
