@@ -39,8 +39,8 @@ class SparkTrainerTest {
     private static Dataset valid;
     private static org.apache.spark.sql.Dataset<Row> trainRows;
     private static org.apache.spark.sql.Dataset<Row> validRows;
-    /** The uninterrupted run's model file. */
-    private static byte[] uninterrupted;
+    /** The run without a failure, which both tests look at. */
+    private static TrainingRun uninterrupted;
     @TempDir
     static Path folder;
 
@@ -72,14 +72,14 @@ class SparkTrainerTest {
                 .withClassNames(Datasets.FASHION_MNIST_CLASSES).withWorkers(2);
     }
 
-    private static synchronized byte[] uninterrupted() {
-        if (uninterrupted == null) uninterrupted = trainer().fit(trainRows, validRows, "image", "label").modelFile();
+    private static synchronized TrainingRun uninterrupted() {
+        if (uninterrupted == null) uninterrupted = trainer().fit(trainRows, validRows, "image", "label");
         return uninterrupted;
     }
 
     @Test
     void twoWorkersTrainTheModelTwoAveragingThreadsOfOneJvmTrain() throws IOException {
-        TrainingRun run = trainer().fit(trainRows, validRows, "image", "label");
+        TrainingRun run = uninterrupted();
         assertEquals(2, run.workers());
         assertEquals(EPOCHS, run.epochsRun());
         assertEquals(EPOCHS, run.syncs(), "interval 0: one synchronization per epoch");
@@ -116,7 +116,7 @@ class SparkTrainerTest {
         assertEquals(2, run.stageAttempts());
         assertEquals(1, run.resumedEpochs());
         assertEquals(EPOCHS, run.epochsRun());
-        assertArrayEquals(weightsOf(uninterrupted()), weightsOf(run.modelFile()));
+        assertArrayEquals(weightsOf(uninterrupted().modelFile()), weightsOf(run.modelFile()));
     }
 
     @Test
