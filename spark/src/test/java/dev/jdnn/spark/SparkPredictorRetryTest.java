@@ -17,7 +17,6 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +35,7 @@ class SparkPredictorRetryTest {
 
     @BeforeAll
     static void start() {
-        spark = TestModel.spark("local[2,2]");
+        spark = TestModel.spark();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
             public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -45,10 +44,6 @@ class SparkPredictorRetryTest {
         });
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     @Test
     void aTaskFailingOnceStillWritesEveryRowExactlyOnce() throws IOException {

@@ -21,7 +21,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,13 +55,9 @@ class SparkPredictorTest {
             for (int i = 0; i < test.count(); i++) predictor.predict(test.image(i), expectedLogits[i]);
         }
         images = writePngs(folder.resolve("png"));
-        spark = TestModel.spark("local[2]");
+        spark = TestModel.spark();
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     @Test
     void floatArraysPredictAsOneJvmForEveryImage() throws IOException {

@@ -21,13 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Data-parallel training of W1's network by 2 workers on {@code local[2]}: the model Spark returns is bit for bit the
+ * Data-parallel training of W1's network by 2 workers on {@code local[2,2]}: the model Spark returns is bit for bit the
  * one two threads of this JVM train from the same partitions with a plain averaging of their states at the ends of
  * epochs; a worker failing in the second epoch makes Spark retry the stage, which resumes from the workers'
  * checkpoints and ends with the same model.
@@ -50,15 +49,11 @@ class SparkTrainerTest {
         Dataset.Split split = data.train().head(1200).split(0.1, 0);
         train = split.train();
         valid = split.valid();
-        spark = TestModel.spark("local[2]");
+        spark = TestModel.spark();
         trainRows = TestModel.floatRows(spark, train, 3).select("image", "label");
         validRows = TestModel.floatRows(spark, valid, 1).select("image", "label");
     }
 
-    @AfterAll
-    static void stop() {
-        spark.stop();
-    }
 
     /** W1's network, 1 thread per worker. */
     static SimpleCNN w1() {

@@ -49,9 +49,13 @@ final class TestModel {
         }
     }
 
-    /** A local session of {@code master}, without the UI, on the loopback interface. */
-    static SparkSession spark(String master) {
-        return SparkSession.builder().master(master).appName("jdnn-spark-test")
+    /**
+     * The tests' session, started once per JVM (a start costs seconds) and stopped by Spark's shutdown hook:
+     * {@code local[2,2]}, 2 task slots and 2 attempts per task (the retry tests need the second), without the UI,
+     * on the loopback interface.
+     */
+    static synchronized SparkSession spark() {
+        return SparkSession.builder().master("local[2,2]").appName("jdnn-spark-test")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
