@@ -35,9 +35,10 @@ final class SparkInputs {
 
     /**
      * Rows of images: {@code key} names each row (its index or path), {@code image} is the column to predict from,
-     * {@code label} the column of class indices or null when the images have none.
+     * {@code label} the column of class indices or null when the images have none; {@code driverData} is the data set
+     * the rows were made from on the driver, or null when the executors read the images.
      */
-    record Images(org.apache.spark.sql.Dataset<Row> rows, String key, String image, String label) {}
+    record Images(org.apache.spark.sql.Dataset<Row> rows, String key, String image, String label, Dataset driverData) {}
 
     private SparkInputs() {}
 
@@ -56,7 +57,7 @@ final class SparkInputs {
         if (!files.exists(folder)) throw new IllegalArgumentException("--data " + data + ": no such folder");
         Path test = new Path(folder, "test");
         if (files.exists(new Path(folder, "train")) && files.exists(test)) return labelledFiles(spark, test, classes);
-        return new Images(readImages(spark, folder), "path", "content", null);
+        return new Images(readImages(spark, folder), "path", "content", null, null);
     }
 
     static Datasets.TrainTest named(String dataset) throws IOException {
@@ -91,7 +92,7 @@ final class SparkInputs {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         var frame = spark.createDataFrame(context.parallelize(rows, context.defaultParallelism()), schema)
                 .localCheckpoint();
-        return new Images(frame, "id", "image", "label");
+        return new Images(frame, "id", "image", "label", data);
     }
 
     /** The images under {@code test}, labelled by the folder each is in, which must be a class of the model. */
@@ -109,7 +110,7 @@ final class SparkInputs {
         }
         var labelled = files.withColumn("label", array_position(names, col("folder")).cast("int").minus(1))
                 .drop("folder");
-        return new Images(labelled, "path", "content", "label");
+        return new Images(labelled, "path", "content", "label", null);
     }
 
     private static org.apache.spark.sql.Dataset<Row> readImages(SparkSession spark, Path folder) {

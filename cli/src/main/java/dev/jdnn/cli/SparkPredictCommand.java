@@ -32,11 +32,26 @@ final class SparkPredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "256",
             description = "images per predictor call, 1 to 65536 (default ${DEFAULT-VALUE})")
     int batchSize;
+    @Option(names = "--repeat", defaultValue = "1", paramLabel = "N",
+            description = "predict N times, 1 to 1000, and report the median pass (the first pass also compiles the "
+                    + "model on each executor and warms the JIT); not with --output (default ${DEFAULT-VALUE})")
+    int repeat;
+    @Option(names = "--compare-one-jvm",
+            description = "also predict the same images as often in this JVM through one predictor of as many "
+                    + "threads as Spark has task slots, and report both (data read on the driver only)")
+    boolean compareOneJvm;
     @Option(names = "--json", description = "end with one JSON line of the results") boolean json;
 
     @Override
     public Integer call() throws Exception {
         if (dataset != null && data != null) throw new IllegalArgumentException("give --dataset or --data, not both");
+        if (repeat < 1 || repeat > 1000) {
+            throw new IllegalArgumentException("--repeat " + repeat + " is out of range; allowed: 1 to 1000");
+        }
+        if (repeat > 1 && output != null) throw new IllegalArgumentException("give --repeat or --output, not both");
+        if (batchSize < 1 || batchSize > 65_536) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + " is out of range; allowed: 1 to 65536");
+        }
         return SparkCommand.run(() -> new SparkPrediction(this).run());
     }
 }

@@ -44,6 +44,11 @@ enum ImageInput {
     FLOATS {
         @Override
         void read(Object value, Preprocessing preprocessing, long[] shape, float[] into, int offset) {
+            if (value instanceof float[] floats) { // an array without nulls, through RowEncoders
+                requireSize(floats.length, shape);
+                System.arraycopy(floats, 0, into, offset, floats.length);
+                return;
+            }
             Object[] values = elements(value, shape);
             for (int i = 0; i < values.length; i++) into[offset + i] = (Float) values[i];
         }

@@ -1,6 +1,6 @@
 package dev.jdnn.spark;
 
-import dev.jdnn.inference.CompiledModel;
+import dev.jdnn.inference.Predictor;
 import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,9 +23,17 @@ final class ModelFile implements Serializable {
         this.sha256 = sha256;
     }
 
-    /** The model compiled in this JVM for up to {@code maxBatch} images per call: by the first task that asks. */
-    CompiledModel compiled(int maxBatch) {
-        return ExecutorModels.compiled(sha256, maxBatch, bytes::value);
+    /**
+     * A predictor of {@code threads} threads of the model compiled in this JVM (by the first task that asks) for up
+     * to {@code maxBatch} images per call, for this task alone until {@link #giveBack}.
+     */
+    Predictor borrowPredictor(int maxBatch, int threads) {
+        return ExecutorModels.borrow(sha256, maxBatch, threads, bytes::value);
+    }
+
+    /** Returns a predictor of {@link #borrowPredictor} for the executor's next task. */
+    void giveBack(Predictor predictor) {
+        ExecutorModels.giveBack(sha256, predictor);
     }
 
     String sha256() {

@@ -17,8 +17,8 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * The task side of {@link SparkPredictor}: one partition's rows, each with its prediction columns appended, predicted
  * in batches of up to {@code batchSize} images through one {@link Predictor} of the executor's shared
- * {@link CompiledModel}. The predictor lives as long as the task (closed when the rows run out or the task ends,
- * failed or not) and uses the task's CPUs ({@code spark.task.cpus}); its batch buffers are allocated once per task.
+ * {@link CompiledModel}, borrowed from the executor's idle ones for the task ({@link ExecutorModels}) and on the task's
+ * CPUs ({@code spark.task.cpus}); the batch's Java arrays are allocated once per task.
  */
 final class PredictPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -41,13 +41,17 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> rows) {
         TaskContext task = TaskContext.get();
         int threads = task == null ? 1 : Math.max(1, task.cpus());
-        Predictions predictions = new Predictions(rows, model.compiled(batchSize).newPredictor(threads));
-        if (task != null) task.addTaskCompletionListener((TaskCompletionListener) context -> predictions.close());
+        Predictions predictions = new Predictions(rows, model.borrowPredictor(batchSize, threads));
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> predictions.release(context.isFailed()));
+        } else {
+            predictions.ownedByCaller = true;
+        }
         return predictions;
     }
 
     /** The rows of one partition with their predictions, predicted a batch at a time as they are read. */
-    private final class Predictions implements Iterator<Row>, AutoCloseable {
+    private final class Predictions implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final Predictor predictor;
         private final int imageSize;
@@ -65,7 +69,11 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
         private int next;
         /** Rows read from the partition so far. */
         private long read;
-        private boolean closed;
+        /** Whether the rows ran out: the predictor is not needed any more. */
+        private boolean done;
+        /** Outside a task (no completion to wait for), the iterator gives the predictor back when the rows run out. */
+        private boolean ownedByCaller;
+        private boolean released;
 
         Predictions(Iterator<Row> rows, Predictor predictor) {
             this.rows = rows;
@@ -84,9 +92,10 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
         @Override
         public boolean hasNext() {
             if (next < count) return true;
-            if (closed) return false;
+            if (done) return false;
             if (!rows.hasNext()) {
-                close();
+                done = true;
+                if (ownedByCaller) release(false);
                 return false;
             }
             predictBatch();
@@ -169,11 +178,15 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
             predictor.predict(imageBuffer, scoreBuffer);
         }
 
-        @Override
-        public void close() {
-            if (closed) return;
-            closed = true;
-            predictor.close();
+        /**
+         * Gives the predictor back for the executor's next task, once; after a failed task it is closed instead, since
+         * the failure may have left it inside a call.
+         */
+        void release(boolean failed) {
+            if (released) return;
+            released = true;
+            if (failed) predictor.close();
+            else model.giveBack(predictor);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -157,6 +156,8 @@ public final class SparkPredictor {
         StructType output = schema.add(PREDICTION, DataTypes.IntegerType, true)
                 .add(PROBABILITY, DataTypes.FloatType, true);
         if (logits) output = output.add(LOGITS, DataTypes.createArrayType(DataTypes.FloatType, false), true);
-        return data.mapPartitions(new PredictPartition(model, batchSize, input, column, logits), Encoders.row(output));
+        return data.as(RowEncoders.withFloatArrays(schema))
+                .mapPartitions(new PredictPartition(model, batchSize, input, column, logits),
+                        RowEncoders.withFloatArrays(output));
     }
 }

@@ -84,6 +84,34 @@ class SparkPredictorTest {
         assertTrue(largest <= 1e-5, "largest logit difference from a one-JVM predictor: " + largest);
         // Three tasks, one executor JVM (local mode): the model was compiled once, for batch 64.
         assertEquals(1, ExecutorModels.compilations() - before);
+
+        // A second job's tasks borrow the predictors the first job's gave back, and predict the same.
+        int predictors = ExecutorModels.predictors();
+        List<Row> again = predictor.predict(TestModel.floatRows(spark, test, 3), "image")
+                .select("id", SparkPredictor.PREDICTION, SparkPredictor.PROBABILITY, SparkPredictor.LOGITS)
+                .collectAsList();
+        assertEquals(predictors, ExecutorModels.predictors());
+        assertEquals(1, ExecutorModels.compilations() - before);
+        assertEquals(new java.util.HashSet<>(rows), new java.util.HashSet<>(again));
+    }
+
+    @Test
+    void arraysThatMayHoldNullsPredictAsThoseThatCannot() throws IOException {
+        // Spark hands array<float> with containsNull over as boxed values, without it as float[]: both read alike.
+        StructType schema = new StructType().add("id", DataTypes.IntegerType, false)
+                .add("image", DataTypes.createArrayType(DataTypes.FloatType, true), false);
+        List<Row> input = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            float[] image = test.image(i);
+            Float[] boxed = new Float[image.length];
+            for (int p = 0; p < image.length; p++) boxed[p] = image[p];
+            input.add(RowFactory.create(i, boxed));
+        }
+        List<Row> rows = SparkPredictor.load(spark, TestModel.file())
+                .predict(spark.createDataFrame(input, schema), "image").select("id", SparkPredictor.PREDICTION)
+                .collectAsList();
+        for (Row row : rows) assertEquals(expectedClasses[row.getInt(0)], row.getInt(1));
+        assertEquals(50, rows.size());
     }
 
     @Test
