@@ -62,6 +62,7 @@ final class SparkTraining {
                 result.put("sync_bytes", run.messageBytes());
                 result.put("sync_seconds", run.syncSeconds());
                 result.put("sync_gather_seconds", run.gatherSeconds());
+                result.put("sync_exchange_seconds", run.exchangeSeconds());
                 result.put("stage_attempts", run.stageAttempts());
                 if (options.json) {
                     System.out.println(new ObjectMapper().writeValueAsString(result));

@@ -4,6 +4,7 @@ import dev.jdnn.train.ParameterSync;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
@@ -29,6 +30,8 @@ final class AllGatherAveraging implements ParameterSync {
     private long messageBytes;
     private long gatherNanos;
     private long totalNanos;
+    /** The seconds of each synchronization's allGather. */
+    private final List<Double> gathers = new ArrayList<>();
 
     AllGatherAveraging(BarrierTaskContext context, long interval, SyncListener listener) {
         this.context = context;
@@ -62,7 +65,9 @@ final class AllGatherAveraging implements ParameterSync {
         String encoded = Base64.getEncoder().encodeToString(mine);
         long gatherStart = System.nanoTime();
         String[] all = context.allGather(encoded);
-        gatherNanos += System.nanoTime() - gatherStart;
+        long gathered = System.nanoTime() - gatherStart;
+        gatherNanos += gathered;
+        gathers.add(gathered / 1e9);
         average(all, state, bytes);
         syncs++;
         messageBytes = encoded.length();
@@ -105,6 +110,11 @@ final class AllGatherAveraging implements ParameterSync {
     /** Seconds spent in {@code allGather}, waiting included. */
     double gatherSeconds() {
         return gatherNanos / 1e9;
+    }
+
+    /** The seconds of each synchronization's {@code allGather}, waiting included, in order. */
+    double[] gatherSecondsEach() {
+        return gathers.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Seconds spent synchronizing: encoding, {@code allGather} and averaging. */

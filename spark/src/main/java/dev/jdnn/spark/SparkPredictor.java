@@ -30,9 +30,10 @@ import org.apache.spark.sql.types.StructType;
  * {@value #PROBABILITY} (float, its softmax probability) and, {@linkplain #withLogits if asked}, {@value #LOGITS}
  * ({@code array<float>}); a null input gives null predictions.
  * <p>The model file is broadcast to the executors once; each executor JVM compiles it once, at the first task that
- * needs it, and shares it among its tasks; each task predicts its partition through its own
- * {@link dev.jdnn.inference.Predictor} (on {@code spark.task.cpus} threads) in batches of {@link #batchSize()}
- * images. The executors need jdnn's jars on their class path and native access (see the README).
+ * needs it, and shares it among its tasks; each task predicts its partition in batches of {@link #batchSize()} images
+ * through a {@link dev.jdnn.inference.Predictor} of its own (on {@code spark.task.cpus} threads), which it borrows
+ * from the executor's idle ones and gives back when it ends. The executors need jdnn's jars on their class path and
+ * native access (see the README).
  * <p>Immutable: the {@code with} methods return a new predictor sharing the broadcast model.
  */
 public final class SparkPredictor {

@@ -160,7 +160,8 @@ public final class SparkTrainer {
         var context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         var validation = context.broadcast(collect(valid.select(imageColumn, labelColumn), preprocessing));
         try {
-            RDD<Row> rows = train.select(imageColumn, labelColumn).repartition(workers).rdd();
+            Dataset<Row> selected = train.select(imageColumn, labelColumn);
+            RDD<Row> rows = selected.repartition(workers).as(RowEncoders.withFloatArrays(selected.schema())).rdd();
             ClassTag<WorkerReport> tag = ClassTag$.MODULE$.apply(WorkerReport.class);
             RDD<WorkerReport> reports = rows.barrier().mapPartitions(new TrainPartition(factory, validation,
                     imageShape, classNames, input, syncInterval, checkpointFolder, listener), false, tag);
@@ -181,9 +182,15 @@ public final class SparkTrainer {
         long syncs = first.syncs();
         double syncSeconds = reports.stream().mapToDouble(WorkerReport::syncSeconds).average().orElseThrow();
         double gatherSeconds = reports.stream().mapToDouble(WorkerReport::gatherSeconds).average().orElseThrow();
+        double exchange = 0;
+        for (int s = 0; s < syncs; s++) {
+            int sync = s;
+            exchange += reports.stream().mapToDouble(r -> r.gatherEach()[sync]).min().orElseThrow();
+        }
         return new TrainingRun(first.modelFile(), reports.size(), first.epochsRun(), first.trainImages(), seconds,
                 images / seconds, syncs, first.messageBytes(), syncs == 0 ? 0 : syncSeconds / syncs,
-                syncs == 0 ? 0 : gatherSeconds / syncs, first.stageAttempt() + 1, first.resumedEpochs());
+                syncs == 0 ? 0 : gatherSeconds / syncs, syncs == 0 ? 0 : exchange / syncs, first.stageAttempt() + 1,
+                first.resumedEpochs());
     }
 
     private LabelledImages collect(Dataset<Row> valid, Preprocessing preprocessing) {

@@ -105,7 +105,7 @@ final class TrainPartition extends AbstractFunction1<Iterator<Row>, Iterator<Wor
             }
             return new WorkerReport(worker, context.stageAttemptNumber(), resume ? done : 0, common,
                     history.epochsRun(), seconds, sync.syncs(), sync.messageBytes(), sync.gatherSeconds(),
-                    sync.totalSeconds(), state, worker == 0 ? fileOf(model) : null);
+                    sync.gatherSecondsEach(), sync.totalSeconds(), state, worker == 0 ? fileOf(model) : null);
         } finally {
             model.close();
         }

@@ -14,10 +14,12 @@ package dev.jdnn.spark;
  * @param syncs           synchronizations per worker in the last attempt
  * @param messageBytes    bytes one worker sends per synchronization (it receives {@code workers} times as many)
  * @param syncSeconds     mean seconds per synchronization (encoding, allGather and averaging), over the workers
- * @param gatherSeconds   mean seconds per synchronization spent in allGather
+ * @param gatherSeconds   mean seconds per synchronization spent in allGather, waiting for slower workers included
+ * @param exchangeSeconds mean over the synchronizations of the shortest allGather among the workers: that of the last
+ *                        to arrive, which waits for no one, so the cost of the exchange itself
  * @param stageAttempts   attempts of the training stage (1 unless a worker failed and Spark retried the stage)
  * @param resumedEpochs   epochs the last attempt resumed after, from the workers' checkpoints (0: from the start)
  */
 public record TrainingRun(byte[] modelFile, int workers, int epochsRun, long imagesPerWorker, double seconds,
                           double imagesPerSecond, long syncs, long messageBytes, double syncSeconds,
-                          double gatherSeconds, int stageAttempts, int resumedEpochs) {}
+                          double gatherSeconds, double exchangeSeconds, int stageAttempts, int resumedEpochs) {}

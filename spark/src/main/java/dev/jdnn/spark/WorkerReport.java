@@ -14,10 +14,12 @@ import java.io.Serializable;
  * @param syncs         synchronizations in this attempt
  * @param messageBytes  bytes of one message this worker sent
  * @param gatherSeconds seconds spent in allGather in this attempt
+ * @param gatherEach    seconds of each synchronization's allGather in this attempt, in order
  * @param syncSeconds   seconds spent synchronizing in this attempt (encoding, allGather, averaging)
  * @param stateSha256   SHA-256 of the final weights and running statistics, checked equal on every worker
  * @param modelFile     the trained model's file, from worker 0 only (null from the others)
  */
 record WorkerReport(int worker, int stageAttempt, int resumedEpochs, long trainImages, int epochsRun, double fitSeconds,
-                    long syncs, long messageBytes, double gatherSeconds, double syncSeconds, String stateSha256,
+                    long syncs, long messageBytes, double gatherSeconds, double[] gatherEach, double syncSeconds,
+                    String stateSha256,
                     byte[] modelFile) implements Serializable {}
