@@ -40,13 +40,8 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         TaskContext task = TaskContext.get();
-        int threads = task == null ? 1 : Math.max(1, task.cpus());
-        Predictions predictions = new Predictions(rows, model.borrowPredictor(batchSize, threads));
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> predictions.release(context.isFailed()));
-        } else {
-            predictions.ownedByCaller = true;
-        }
+        Predictions predictions = new Predictions(rows, model.borrowPredictor(batchSize, Math.max(1, task.cpus())));
+        task.addTaskCompletionListener((TaskCompletionListener) context -> predictions.release(context.isFailed()));
         return predictions;
     }
 
@@ -69,10 +64,8 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
         private int next;
         /** Rows read from the partition so far. */
         private long read;
-        /** Whether the rows ran out: the predictor is not needed any more. */
+        /** Whether the rows ran out. */
         private boolean done;
-        /** Outside a task (no completion to wait for), the iterator gives the predictor back when the rows run out. */
-        private boolean ownedByCaller;
         private boolean released;
 
         Predictions(Iterator<Row> rows, Predictor predictor) {
@@ -95,7 +88,6 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
             if (done) return false;
             if (!rows.hasNext()) {
                 done = true;
-                if (ownedByCaller) release(false);
                 return false;
             }
             predictBatch();
@@ -138,8 +130,7 @@ final class PredictPartition implements MapPartitionsFunction<Row, Row> {
 
         /** The row that failed, by its file when the binaryFile or image source read it, else by its place. */
         private String describe(Row row) {
-            TaskContext task = TaskContext.get();
-            String place = "row " + (read - 1) + " of partition " + (task == null ? "?" : task.partitionId());
+            String place = "row " + (read - 1) + " of partition " + TaskContext.getPartitionId();
             if (hasField(row, "path") && row.getAs("path") instanceof String path) return path;
             if (input == ImageInput.IMAGE_STRUCT && row.get(column) instanceof Row image && hasField(image, "origin")
                     && image.getAs("origin") instanceof String origin) {
