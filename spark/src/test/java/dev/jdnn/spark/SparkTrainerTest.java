@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jdnn.Metric;
 import dev.jdnn.SimpleCNN;
+import dev.jdnn.W1;
 import dev.jdnn.data.Dataset;
 import dev.jdnn.data.Datasets;
 import dev.jdnn.train.ParameterSync;
@@ -112,6 +113,24 @@ class SparkTrainerTest {
         assertEquals(1, run.resumedEpochs());
         assertEquals(EPOCHS, run.epochsRun());
         assertArrayEquals(weightsOf(uninterrupted().modelFile()), weightsOf(run.modelFile()));
+    }
+
+    @Test
+    void earlyStoppingEndsEveryWorkerAtTheSameEpoch() throws IOException {
+        // Validation labels shifted by one class: the better the model learns, the higher the validation loss, and
+        // patience 1 ends the run within a few epochs. Every worker validates the same averaged weights, so all stop
+        // together (a worker stopping alone would leave the others waiting in allGather).
+        var shifted = validRows.selectExpr("image", "(label + 1) % 10 as label");
+        TrainingRun run = SparkTrainer.of(spark, () -> W1.model(6).earlyStopping(true).patience(1).threads(1)
+                        .progress(false).build())
+                .withImageShape(1, 28, 28).withClassNames(Datasets.FASHION_MNIST_CLASSES).withWorkers(2)
+                .fit(trainRows, shifted, "image", "label");
+        try (SimpleCNN model = SimpleCNN.load(new ByteArrayInputStream(run.modelFile()))) {
+            String epochs = model.history().epochs().toString();
+            assertTrue(model.history().stoppedEarly(), "the run did not stop early: " + epochs);
+            assertEquals(model.history().epochsRun(), run.epochsRun());
+            assertTrue(run.epochsRun() < 6, epochs);
+        }
     }
 
     @Test
