@@ -13,6 +13,7 @@ import dev.jdnn.train.Evaluator;
 import dev.jdnn.train.History;
 import dev.jdnn.train.Inputs;
 import dev.jdnn.train.LoneImageBatch;
+import dev.jdnn.train.ParameterSync;
 import dev.jdnn.train.SmallNormal;
 import dev.jdnn.train.Trainer;
 import dev.jdnn.train.Updater;
@@ -63,6 +64,7 @@ public final class SimpleCNN implements AutoCloseable {
     private List<String> classNames;
     private PrintStream out = System.out;
     private Path checkpointFolder;
+    private ParameterSync sync;
     private ResumeState resumeState;
     private boolean closed;
 
@@ -110,6 +112,17 @@ public final class SimpleCNN implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Makes every later {@link #fit} or {@link #resume} one of several runs of data-parallel training, which agree their
+     * weights, running statistics and optimizer state through {@code sync} (see {@link ParameterSync}); {@code null}
+     * trains alone again. The runs must start from the same weights (the same seed does it) and take the same number of
+     * steps per epoch.
+     */
+    public SimpleCNN synchronizeWith(ParameterSync sync) {
+        this.sync = sync;
+        return this;
+    }
+
     /** Trains from scratch on {@code data} (validSize of it held out for validation, shuffled with the seed). */
     public History fit(Dataset data) {
         requireOpen();
@@ -152,7 +165,7 @@ public final class SimpleCNN implements AutoCloseable {
         Threads.set(config.threads());
         var updater = config.optimizer().bind(network.parameters().trainableFloats(), network.arena());
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
-                .fit(train, valid, null, checkpointer(updater, train, valid));
+                .synchronizeWith(sync).fit(train, valid, null, checkpointer(updater, train, valid));
         return history;
     }
 
@@ -195,7 +208,7 @@ public final class SimpleCNN implements AutoCloseable {
         ResumeState from = resumeState;
         resumeState = null;
         history = new Trainer(network, config.loss(), updater, config.trainingOptions(), random.split(), out)
-                .fit(train, valid, from.training(), checkpointer(updater, train, valid));
+                .synchronizeWith(sync).fit(train, valid, from.training(), checkpointer(updater, train, valid));
         return history;
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jdnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train and run convolutional networks on oneDNN from the JVM.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                ExportCommand.class, BenchCommand.class, RunCommand.class})
+                ExportCommand.class, BenchCommand.class, RunCommand.class, SparkCommand.class})
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,6 +33,10 @@ public final class Trainer {
     private final PrintStream out;
 
     private final Validation validation;
+    /** The other runs of data-parallel training, or null. */
+    private ParameterSync sync;
+    /** Whether the last step ended with a synchronization (then the end of its epoch needs none). */
+    private boolean synced;
 
     /** How an epoch is validated: the mean loss and accuracy on {@code valid}. */
     @FunctionalInterface
@@ -56,6 +61,15 @@ public final class Trainer {
         this.shuffleRandom = shuffleRandom;
         this.out = out;
         network.arrangeLikeParameters(updater.state());
+    }
+
+    /**
+     * Makes this trainer synchronize its state with other runs through {@code sync} (null: train alone), as
+     * {@link ParameterSync} describes.
+     */
+    public Trainer synchronizeWith(ParameterSync sync) {
+        this.sync = sync;
+        return this;
     }
 
     /** Trains on {@code train}, validating on {@code valid} (may be null) after every epoch. */
@@ -121,6 +135,7 @@ public final class Trainer {
                     if (options.verbose()) out.printf("epoch %d batch %d/%d loss %.5f%n", epoch, b + 1, batches.count(), batchLoss);
                 }
             }
+            if (sync != null && !synced) synchronize();
             requireFiniteWeights(epoch, batches.count());
             double seconds = (System.nanoTime() - start) / 1e9;
             double validLoss = Double.NaN;
@@ -191,6 +206,18 @@ public final class Trainer {
         ParameterBlock parameters = network.parametersAsTrained();
         value += parameters.addL2(options.lambda());
         updater.step(parameters.values(), parameters.grads());
+        synced = sync != null && sync.interval() > 0 && updater.steps() % sync.interval() == 0;
+        if (synced) synchronize();
         return value;
+    }
+
+    /** Hands the state, in plain layout (the same on every machine), to the sync. */
+    private void synchronize() {
+        ParameterBlock parameters = network.parameters();
+        List<MemorySegment> state = new ArrayList<>();
+        state.add(parameters.values());
+        state.add(parameters.state());
+        state.addAll(updater.state());
+        sync.synchronize(state);
     }
 }
